@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# iotrace: bpf/*.bpf.c -> .bpf.o -> .skel.h -> user objects -> ./iotrace
+OUTPUT := .output
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
+CC ?= cc
+PREFIX ?= /usr/local
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -I$(OUTPUT) -Ibpf -Ilib
+LDLIBS := $(shell pkg-config --libs libbpf json-c) -lm
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
+
+USER_SRCS := $(wildcard user/*.c) lib/numparse.c
+USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
+BPF_OBJS := $(OUTPUT)/iotrace.bpf.o
+SKELS := $(OUTPUT)/iotrace.skel.h
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all clean install deps test demo bench servers
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: iotrace servers
+
+iotrace: $(USER_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# vmlinux.h is generated from the running kernel's BTF: CO-RE relocates the
+# field offsets at load time, so the binary still runs on other kernels.
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)test -r $(VMLINUX_BTF) || { echo "iotrace: no BTF at $(VMLINUX_BTF): the kernel needs CONFIG_DEBUG_INFO_BTF=y (or set VMLINUX_BTF=FILE)" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+servers:
+	$(Q)$(MAKE) -s -C servers
+
+tests/bin/%: tests/progs/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p tests/bin
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+TEST_PROGS := $(patsubst tests/progs/%.c,tests/bin/%,$(wildcard tests/progs/*.c))
+
+test: all $(TEST_PROGS)
+	tests/run
+
+demo: all
+	demo/run
+
+bench: all
+	bench/run
+
+deps:
+	scripts/install-deps
+
+install: iotrace
+	install -D -m 0755 iotrace $(DESTDIR)$(PREFIX)/sbin/iotrace
+	install -D -m 0644 doc/iotrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/iotrace.8
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) iotrace tests/bin
+	$(Q)$(MAKE) -s -C servers clean 2>/dev/null || true

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Count the fds a select or poll call asks about, by reading its fd sets
+ * or pollfd array from user memory at syscall entry (the kernel overwrites
+ * them on return). bpf_loop keeps the verifier's work independent of size.
+ */
+#ifndef FDSETS_BPF_H
+#define FDSETS_BPF_H
+
+#include "iotrace.h"
+
+#define SET_CHUNK_WORDS		16	/* 1024 fds per chunk, glibc's FD_SETSIZE */
+#define SET_MAX_CHUNKS		64	/* up to 65536 fds */
+#define POLL_CHUNK		32	/* pollfds per read */
+#define POLL_MAX_CHUNKS		2048	/* up to 65536 pollfds */
+
+struct scan_buf {
+	__u64 sets[3][SET_CHUNK_WORDS];
+	struct { __s32 fd; __s16 events, revents; } pfds[POLL_CHUNK];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scan_buf);
+} scan_bufs SEC(".maps");
+
+static __always_inline __u32 popcount64(__u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+struct set_scan {
+	const void *sets[3];	/* in, out, ex; NULL when not passed */
+	__u32 nbits;		/* nfds clamped to the fd table's max_fds */
+	__u32 count;		/* fds in any of the sets */
+	bool failed;
+};
+
+static long scan_set_chunk(__u32 chunk, struct set_scan *s)
+{
+	__u32 zero = 0, first = chunk * SET_CHUNK_WORDS, words, w, k;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+
+	if (!buf || first * 64 >= s->nbits)
+		return 1;
+	words = (s->nbits - first * 64 + 63) / 64;
+	if (words > SET_CHUNK_WORDS)
+		words = SET_CHUNK_WORDS;
+	for (k = 0; k < 3; k++) {
+		if (!s->sets[k]) {
+			__builtin_memset(buf->sets[k], 0, sizeof(buf->sets[k]));
+			continue;
+		}
+		__u64 size = words * 8;
+
+		if (size > sizeof(buf->sets[k]))
+			size = sizeof(buf->sets[k]);
+		if (bpf_probe_read_user(buf->sets[k], size, s->sets[k] + first * 8)) {
+			s->failed = true;
+			return 1;
+		}
+	}
+	for (w = 0; w < SET_CHUNK_WORDS && w < words; w++) {
+		__u64 bits = buf->sets[0][w] | buf->sets[1][w] | buf->sets[2][w];
+		__u32 left = s->nbits - (first + w) * 64;
+
+		if (left < 64)
+			bits &= (1ULL << left) - 1;
+		s->count += popcount64(bits);
+	}
+	return 0;
+}
+
+/* Returns WATCHED_UNKNOWN if a set could not be read. */
+static __always_inline __u32 count_select_fds(__u32 nbits, const void *in,
+					      const void *out, const void *ex)
+{
+	struct set_scan s = { .sets = { in, out, ex }, .nbits = nbits };
+
+	if (nbits > SET_MAX_CHUNKS * SET_CHUNK_WORDS * 64)
+		return WATCHED_UNKNOWN;
+	bpf_loop(SET_MAX_CHUNKS, scan_set_chunk, &s, 0);
+	return s.failed ? WATCHED_UNKNOWN : s.count;
+}
+
+struct poll_scan {
+	const void *ufds;
+	__u32 nfds;
+	__u32 count;		/* entries with fd >= 0 */
+	bool failed;
+};
+
+static long scan_poll_chunk(__u32 chunk, struct poll_scan *s)
+{
+	__u32 zero = 0, first = chunk * POLL_CHUNK, i;
+	__u64 n, size;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+
+	if (!buf || first >= s->nfds)
+		return 1;
+	n = s->nfds - first;
+	if (n > POLL_CHUNK)
+		n = POLL_CHUNK;
+	size = n * 8;
+	if (size > sizeof(buf->pfds))
+		size = sizeof(buf->pfds);
+	if (bpf_probe_read_user(buf->pfds, size, s->ufds + first * 8)) {
+		s->failed = true;
+		return 1;
+	}
+	for (i = 0; i < POLL_CHUNK && i < n; i++)
+		s->count += buf->pfds[i].fd >= 0;
+	return 0;
+}
+
+static __always_inline __u32 count_poll_fds(const void *ufds, __u32 nfds)
+{
+	struct poll_scan s = { .ufds = ufds, .nfds = nfds };
+
+	if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
+		return WATCHED_UNKNOWN;
+	bpf_loop(POLL_MAX_CHUNKS, scan_poll_chunk, &s, 0);
+	return s.failed ? WATCHED_UNKNOWN : s.count;
+}
+
+#endif

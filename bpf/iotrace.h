@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Structures shared by the kernel side (iotrace.bpf.c) and the loader.
+ * Only fixed-size types: this header is included by both worlds.
+ */
+#ifndef IOTRACE_H
+#define IOTRACE_H
+
+#define TASK_COMM_LEN		16
+
+/* The syscalls iotrace aggregates; epoll_ctl is split by operation. */
+enum mux_sys {
+	MUX_SELECT,
+	MUX_PSELECT6,
+	MUX_POLL,
+	MUX_PPOLL,
+	MUX_EPOLL_WAIT,
+	MUX_EPOLL_PWAIT,
+	MUX_EPOLL_PWAIT2,
+	MUX_EPOLL_CTL_ADD,
+	MUX_EPOLL_CTL_MOD,
+	MUX_EPOLL_CTL_DEL,
+	MUX_EPOLL_CTL_BADOP,	/* epoll_ctl with an op the kernel rejects */
+	MUX_NR,
+	MUX_NONE = 0xff,
+};
+
+/*
+ * Latency histogram: log2 octaves split in 2^HIST_SUB_BITS linear
+ * sub-buckets (HdrHistogram style), so percentiles are within 12.5%.
+ * Values below 2^HIST_SUB_BITS ns have a slot each; the last slot
+ * holds everything from 2^(HIST_MAX_MSB + 1) ns (~73 minutes) up.
+ */
+#define HIST_SUB_BITS		3
+#define HIST_SUB		(1 << HIST_SUB_BITS)
+#define HIST_MAX_MSB		41
+#define HIST_SLOTS		((HIST_MAX_MSB - HIST_SUB_BITS + 2) << HIST_SUB_BITS)
+
+/* Sentinel for "fds watched could not be determined" */
+#define WATCHED_UNKNOWN		0xffffffffu
+
+struct stats_key {
+	__u32 tid;
+	__u32 sys;		/* enum mux_sys */
+};
+
+/* Per thread and syscall; only the owning thread writes it. */
+struct mux_stats {
+	__u64 calls;		/* completed calls (entry and exit seen) */
+	__u64 errors;		/* ret < 0, interrupts included; by errno in errs */
+	__u64 timeouts;		/* ret == 0 for the waiting syscalls */
+	__u64 lat_total;	/* ns */
+	__u64 lat_max;		/* ns */
+	__u64 watched_total;	/* fds watched, summed over watched_calls */
+	__u64 watched_calls;	/* calls whose fds watched is known */
+	__u64 ready_total;	/* sum of ret > 0: fds (select: bits) ready */
+	__u64 restarts;		/* calls re-entered through restart_syscall */
+	__u32 watched_min;
+	__u32 watched_max;
+	__u32 ready_max;
+	__u32 unreadable;	/* fd sets / pollfd arrays we failed to read */
+	__u32 unknown_interest;	/* epoll waits on an epoll fd of unknown size */
+	__u32 tgid;
+	char comm[TASK_COMM_LEN];
+	__u32 hist[HIST_SLOTS];	/* latency, see HIST_* */
+};
+
+struct err_key {
+	__u32 tid;
+	__u16 sys;		/* enum mux_sys */
+	__u16 err;		/* -ret: errno, or 512..516 for ERESTART* */
+};
+
+struct interest_key {
+	__u32 tgid;
+	__s32 epfd;
+};
+
+/* What iotrace could not record, reported so no loss is silent. */
+struct drop_counts {
+	__u64 stats_full;	/* stats map full: a call went uncounted */
+	__u64 errs_full;	/* errs map full */
+	__u64 interest_full;	/* interest map full: an epoll fd untracked */
+};
+
+#endif /* IOTRACE_H */

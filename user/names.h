@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IOTRACE_NAMES_H
+#define IOTRACE_NAMES_H
+
+#include <stdbool.h>
+
+/* "epoll_ctl(ADD)" style name of an enum mux_sys value */
+const char *mux_sys_name(unsigned int sys);
+/* true for EINTR and the kernel-internal ERESTART* codes */
+bool errno_is_interrupt(int err);
+/* "EBADF", "ERESTARTNOHAND", ... or "E<number>" into buf */
+const char *errno_name(int err, char *buf, unsigned int len);
+
+#endif

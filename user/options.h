@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IOTRACE_OPTIONS_H
+#define IOTRACE_OPTIONS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct options {
+	pid_t pid;		/* -p: trace this process, or 0 */
+	char **cmd;		/* -- CMD ARGS: launch and trace, or NULL */
+	double duration;	/* -d: seconds, 0 = until Ctrl-C or the target exits */
+	double interval;	/* -i: seconds between interval summaries, 0 = none */
+	const char *json_path;	/* -j: file, "-" for stdout, or NULL */
+	const char *btf_path;	/* --btf: BTF for CO-RE when the kernel has none */
+	bool timestamps;	/* -T */
+	bool verbose;		/* -v: libbpf debug output */
+	bool threads;		/* --threads: per-thread tables in the text report */
+};
+
+/* Parse argv; exits with a one-line error (status 2) on bad input. */
+void options_parse(int argc, char **argv, struct options *opts);
+
+#endif

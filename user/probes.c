@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "iotrace.h"
+#include "iotrace.skel.h"
+#include "probes.h"
+
+#define KERNEL_BTF	"/sys/kernel/btf/vmlinux"
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	/* libbpf's warnings are noise next to our one-line errors unless -v */
+	(void)level;
+	return verbose_libbpf ? vfprintf(stderr, fmt, args) : 0;
+}
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+int probes_preflight(const char *btf_path)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	const char *btf = btf_path ? btf_path : KERNEL_BTF;
+
+	if (syscall(SYS_capget, &hdr, data) == 0 && !has_cap(data, CAP_SYS_ADMIN) &&
+	    !(has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON))) {
+		fprintf(stderr, "iotrace: permission denied: run as root or grant CAP_BPF and CAP_PERFMON\n");
+		return -EPERM;
+	}
+	if (access(btf, R_OK)) {
+		fprintf(stderr, "iotrace: no BTF at %s: %s (the kernel needs CONFIG_DEBUG_INFO_BTF=y, or give --btf FILE)\n",
+			btf, strerror(errno));
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int try_flavour(struct probes *p, pid_t tgid, const char *btf_path, bool btf)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
+	struct iotrace_bpf *skel;
+	int err;
+
+	skel = iotrace_bpf__open_opts(&opts);
+	if (!skel)
+		return -errno;
+	skel->rodata->targ_tgid = tgid;
+	bpf_program__set_autoload(skel->progs.sys_enter_btf, btf);
+	bpf_program__set_autoload(skel->progs.sys_exit_btf, btf);
+	bpf_program__set_autoload(skel->progs.sys_enter_raw, !btf);
+	bpf_program__set_autoload(skel->progs.sys_exit_raw, !btf);
+	err = iotrace_bpf__load(skel);
+	if (!err)
+		err = iotrace_bpf__attach(skel);
+	if (err) {
+		iotrace_bpf__destroy(skel);
+		return err;
+	}
+	p->skel = skel;
+	p->flavour = btf ? "tp_btf" : "raw_tp";
+	p->live[0] = btf ? "tp_btf/sys_enter" : "raw_tp/sys_enter";
+	p->live[1] = btf ? "tp_btf/sys_exit" : "raw_tp/sys_exit";
+	p->live[2] = NULL;
+	return 0;
+}
+
+int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbose)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	verbose_libbpf = verbose;
+	libbpf_set_print(libbpf_print);
+	err = try_flavour(p, tgid, btf_path, true);
+	if (err && err != -EPERM)
+		err = try_flavour(p, tgid, btf_path, false);
+	if (err) {
+		fprintf(stderr, "iotrace: failed to load BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (run as root or grant CAP_BPF and CAP_PERFMON)" :
+			verbose ? "" : " (run with -v for libbpf's log)");
+		return err;
+	}
+	return 0;
+}
+
+void probes_stop(struct probes *p)
+{
+	iotrace_bpf__destroy(p->skel);
+	p->skel = NULL;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The one place that decides which BPF programs load and attach. */
+#ifndef IOTRACE_PROBES_H
+#define IOTRACE_PROBES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct iotrace_bpf;
+
+struct probes {
+	struct iotrace_bpf *skel;
+	const char *flavour;	/* "tp_btf" or "raw_tp": how sys_enter/exit attached */
+	const char *live[8];	/* attached probe names, NULL-terminated */
+};
+
+/* Check privileges and BTF before any work; prints the error. */
+int probes_preflight(const char *btf_path);
+/* Load and attach for one tgid, tp_btf first, raw_tp if that fails. */
+int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbose);
+void probes_stop(struct probes *p);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IOTRACE_REPORT_H
+#define IOTRACE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "epoll_seed.h"
+#include "options.h"
+#include "probes.h"
+#include "snapshot.h"
+#include "target.h"
+
+struct report_ctx {
+	const struct options *opts;
+	const struct target *target;
+	const struct probes *probes;
+	const struct epoll_seed *seed;	/* NULL when launched (nothing pre-existed) */
+	double elapsed;			/* s */
+	const char *end_reason;		/* "Ctrl-C", "duration", "target exited" ... */
+};
+
+/* The calls of one syscall, with the errno table split into failures and interrupts. */
+struct sys_row {
+	const struct mux_stats *s;
+	__u64 interrupted;
+	__u64 failed;
+};
+
+void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsigned int sys,
+		const struct mux_stats *s);
+/* "812ns", "12.3us", "4.56ms", "1.23s" */
+const char *fmt_ns(char *buf, size_t len, double ns);
+
+void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx);
+void report_interval(FILE *f, const struct snapshot *delta, double secs, bool timestamp);
+int report_json(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx);
+
+#endif

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The final report as JSON (schema in README.md, "JSON output"). */
+#include <errno.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "hist.h"
+#include "names.h"
+#include "report.h"
+
+#define JSON_SCHEMA_VERSION	1
+
+static void add_u64(json_object *o, const char *k, __u64 v)
+{
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+static void add_double(json_object *o, const char *k, double v)
+{
+	json_object_object_add(o, k, json_object_new_double(v));
+}
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static json_object *latency_json(const struct mux_stats *s)
+{
+	json_object *o = json_object_new_object(), *hist = json_object_new_array();
+	unsigned int i;
+
+	add_u64(o, "total_ns", s->lat_total);
+	add_double(o, "mean_ns", s->calls ? (double)s->lat_total / s->calls : 0);
+	add_u64(o, "p50_ns", hist_quantile(s->hist, 0.50, s->lat_max));
+	add_u64(o, "p90_ns", hist_quantile(s->hist, 0.90, s->lat_max));
+	add_u64(o, "p99_ns", hist_quantile(s->hist, 0.99, s->lat_max));
+	add_u64(o, "max_ns", s->lat_max);
+	/* non-empty slots: [low_ns, high_ns] inclusive */
+	for (i = 0; i < HIST_SLOTS; i++) {
+		json_object *b;
+
+		if (!s->hist[i])
+			continue;
+		b = json_object_new_object();
+		add_u64(b, "low_ns", hist_slot_low(i));
+		add_u64(b, "high_ns", i + 1 < HIST_SLOTS ? hist_slot_low(i + 1) - 1 : UINT64_MAX);
+		add_u64(b, "count", s->hist[i]);
+		json_object_array_add(hist, b);
+	}
+	json_object_object_add(o, "histogram", hist);
+	return o;
+}
+
+static json_object *errnos_json(const struct snapshot *snap, __u32 tid, unsigned int sys,
+				bool interrupts)
+{
+	json_object *o = json_object_new_object();
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < snap->nerrs; i++) {
+		const struct err_count *e = &snap->errs[i];
+		const char *name;
+		json_object *prev;
+		__u64 n = e->count;
+
+		if (e->sys != sys || (tid != SNAP_ALL_THREADS && e->tid != tid) ||
+		    errno_is_interrupt(e->err) != interrupts)
+			continue;
+		name = errno_name(e->err, buf, sizeof(buf));
+		if (json_object_object_get_ex(o, name, &prev))
+			n += json_object_get_uint64(prev);
+		add_u64(o, name, n);
+	}
+	return o;
+}
+
+static json_object *sys_json(const struct snapshot *snap, __u32 tid, unsigned int sys,
+			     const struct mux_stats *s)
+{
+	json_object *o = json_object_new_object(), *w, *r;
+	struct sys_row row;
+
+	sys_row_of(&row, snap, tid, sys, s);
+	add_u64(o, "calls", s->calls);
+	add_u64(o, "failed", row.failed);
+	json_object_object_add(o, "errno", errnos_json(snap, tid, sys, false));
+	add_u64(o, "interrupted", row.interrupted);
+	json_object_object_add(o, "interrupted_by", errnos_json(snap, tid, sys, true));
+	add_u64(o, "restarted", s->restarts);
+	json_object_object_add(o, "latency", latency_json(s));
+	if (sys > MUX_EPOLL_PWAIT2)
+		return o;
+	add_u64(o, "timeouts", s->timeouts);
+	w = json_object_new_object();
+	add_u64(w, "total", s->watched_total);
+	add_u64(w, "calls", s->watched_calls);
+	add_u64(w, "min", s->watched_calls ? s->watched_min : 0);
+	add_u64(w, "max", s->watched_max);
+	add_double(w, "mean", s->watched_calls ? (double)s->watched_total / s->watched_calls : 0);
+	add_u64(w, "unreadable", s->unreadable);
+	add_u64(w, "unknown_interest", s->unknown_interest);
+	json_object_object_add(o, "fds_watched", w);
+	r = json_object_new_object();
+	add_u64(r, "total", s->ready_total);
+	add_u64(r, "max", s->ready_max);
+	json_object_object_add(o, "fds_ready", r);
+	return o;
+}
+
+static json_object *syscalls_json(const struct snapshot *snap, __u32 tid,
+				  const struct mux_stats *stats, unsigned int present)
+{
+	json_object *o = json_object_new_object();
+	unsigned int s;
+
+	for (s = 0; s < MUX_NR; s++)
+		if (present & (1u << s))
+			json_object_object_add(o, mux_sys_name(s), sys_json(snap, tid, s, &stats[s]));
+	return o;
+}
+
+/* Where each figure comes from: observed by a probe, or derived. */
+static json_object *sources_json(const struct probes *p)
+{
+	json_object *o = json_object_new_object();
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "observed: %s and %s", p->live[0], p->live[1]);
+	add_str(o, "calls, failed, interrupted, timeouts, fds_ready, latency.mean/max", buf);
+	add_str(o, "latency.p50/p90/p99",
+		"derived: midpoint of the histogram slot (8 per power of two, within 6.25%)");
+	add_str(o, "fds_watched (select, pselect6, poll, ppoll)",
+		"observed: fd sets / pollfd array read from user memory at syscall entry");
+	add_str(o, "fds_watched (epoll waits)",
+		"derived: interest set tracked from epoll_ctl, close, dup2/dup3 and /proc fdinfo at attach");
+	return o;
+}
+
+static json_object *report_object(const struct snapshot *snap, const struct report_ctx *ctx)
+{
+	json_object *root = json_object_new_object(), *t, *probes, *live, *threads, *d;
+	const struct target *tg = ctx->target;
+	size_t i;
+
+	add_u64(root, "schema_version", JSON_SCHEMA_VERSION);
+	t = json_object_new_object();
+	json_object_object_add(t, "pid", json_object_new_int(tg->pid));
+	add_str(t, "comm", tg->comm);
+	json_object_object_add(t, "launched", json_object_new_boolean(tg->launched));
+	if (tg->launched && tg->exit_status >= 0)
+		json_object_object_add(t, "wait_status", json_object_new_int(tg->exit_status));
+	json_object_object_add(root, "target", t);
+	add_double(root, "duration_s", ctx->elapsed);
+	add_str(root, "ended_by", ctx->end_reason);
+
+	probes = json_object_new_object();
+	add_str(probes, "syscalls", ctx->probes->flavour);
+	live = json_object_new_array();
+	for (i = 0; ctx->probes->live[i]; i++)
+		json_object_array_add(live, json_object_new_string(ctx->probes->live[i]));
+	json_object_object_add(probes, "live", live);
+	json_object_object_add(probes, "kprobes", json_object_new_boolean(false));
+	json_object_object_add(probes, "fentry", json_object_new_boolean(false));
+	json_object_object_add(root, "probes", probes);
+	json_object_object_add(root, "sources", sources_json(ctx->probes));
+
+	if (ctx->seed) {
+		json_object *e = json_object_new_object();
+
+		add_u64(e, "epoll_fds", ctx->seed->epoll_fds);
+		add_u64(e, "registrations", ctx->seed->registrations);
+		add_u64(e, "unreadable", ctx->seed->unreadable);
+		json_object_object_add(root, "epoll_at_attach", e);
+	}
+	d = json_object_new_object();
+	add_u64(d, "calls_lost_stats_full", snap->drops.stats_full);
+	add_u64(d, "errnos_lost_errs_full", snap->drops.errs_full);
+	add_u64(d, "epoll_fds_untracked_map_full", snap->drops.interest_full);
+	json_object_object_add(root, "drops", d);
+
+	json_object_object_add(root, "syscalls",
+			       syscalls_json(snap, SNAP_ALL_THREADS, snap->total, snap->present));
+	threads = json_object_new_array();
+	for (i = 0; i < snap->nthreads; i++) {
+		const struct thread_stats *th = &snap->threads[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "tid", json_object_new_int(th->tid));
+		add_str(o, "comm", th->comm);
+		json_object_object_add(o, "syscalls", syscalls_json(snap, th->tid, th->sys,
+								   th->present));
+		json_object_array_add(threads, o);
+	}
+	json_object_object_add(root, "threads", threads);
+	return root;
+}
+
+int report_json(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+{
+	json_object *root = report_object(snap, ctx);
+	int err;
+
+	err = fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 || fflush(f);
+	json_object_put(root);
+	if (err)
+		fprintf(stderr, "iotrace: failed to write the JSON report: %s\n", strerror(errno));
+	return err ? -EIO : 0;
+}

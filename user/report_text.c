@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <time.h>
+#include "hist.h"
+#include "names.h"
+#include "report.h"
+
+#define THREAD_ROWS	20	/* per-thread rows shown without --threads */
+
+const char *fmt_ns(char *buf, size_t len, double ns)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+	return buf;
+}
+
+void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsigned int sys,
+		const struct mux_stats *s)
+{
+	r->s = s;
+	r->interrupted = snapshot_interrupted(snap, tid, sys);
+	r->failed = s->errors - r->interrupted;
+}
+
+static bool is_wait(unsigned int sys)
+{
+	return sys <= MUX_EPOLL_PWAIT2;
+}
+
+static void print_counts(FILE *f, const char *name, const struct sys_row *r, unsigned int sys)
+{
+	const struct mux_stats *s = r->s;
+
+	fprintf(f, "%-17s %7llu %7llu %5llu", name, (unsigned long long)s->calls,
+		(unsigned long long)r->failed, (unsigned long long)r->interrupted);
+	if (!is_wait(sys)) {
+		fprintf(f, " %7s %13s %11s\n", "-", "-", "-");
+		return;
+	}
+	fprintf(f, " %7llu", (unsigned long long)s->timeouts);
+	if (s->watched_calls)
+		fprintf(f, " %13.2f", (double)s->watched_total / s->watched_calls);
+	else
+		fprintf(f, " %13s", "?");
+	fprintf(f, " %11.2f\n", s->calls ? (double)s->ready_total / s->calls : 0.0);
+}
+
+static void print_latency(FILE *f, const char *name, const struct mux_stats *s)
+{
+	char b[5][16];
+
+	fprintf(f, "%-17s %9s %9s %9s %9s %9s\n", name,
+		fmt_ns(b[0], 16, s->calls ? (double)s->lat_total / s->calls : 0),
+		fmt_ns(b[1], 16, hist_quantile(s->hist, 0.50, s->lat_max)),
+		fmt_ns(b[2], 16, hist_quantile(s->hist, 0.90, s->lat_max)),
+		fmt_ns(b[3], 16, hist_quantile(s->hist, 0.99, s->lat_max)),
+		fmt_ns(b[4], 16, s->lat_max));
+}
+
+static void print_errnos(FILE *f, const struct snapshot *snap, bool interrupts)
+{
+	char buf[16];
+	bool any = false;
+	size_t i;
+	unsigned int s;
+
+	for (s = 0; s < MUX_NR; s++) {
+		for (i = 0; i < snap->nerrs; i++) {
+			const struct err_count *e = &snap->errs[i];
+
+			if (e->sys != s || errno_is_interrupt(e->err) != interrupts)
+				continue;
+			fprintf(f, "%s%s %s(tid %u) %llu", any ? ", " : (interrupts ?
+				"interrupted: " : "errors: "), mux_sys_name(s),
+				errno_name(e->err, buf, sizeof(buf)), e->tid,
+				(unsigned long long)e->count);
+			any = true;
+		}
+	}
+	if (any)
+		fputc('\n', f);
+}
+
+static void print_threads(FILE *f, const struct snapshot *snap, bool all)
+{
+	size_t i, rows = 0, hidden = 0;
+	unsigned int s;
+	char b[2][16];
+
+	fprintf(f, "\n%-7s %-15s %-15s %7s %6s %5s %8s %8s\n", "TID", "COMM", "SYSCALL",
+		"CALLS", "FAILED", "INTR", "AVG", "MAX");
+	for (i = 0; i < snap->nthreads; i++) {
+		const struct thread_stats *t = &snap->threads[i];
+
+		for (s = 0; s < MUX_NR; s++) {
+			struct sys_row r;
+
+			if (!(t->present & (1u << s)))
+				continue;
+			if (!all && rows >= THREAD_ROWS) {
+				hidden++;
+				continue;
+			}
+			sys_row_of(&r, snap, t->tid, s, &t->sys[s]);
+			fprintf(f, "%-7u %-15.15s %-15.15s %7llu %6llu %5llu %8s %8s\n", t->tid,
+				t->comm, mux_sys_name(s), (unsigned long long)t->sys[s].calls,
+				(unsigned long long)r.failed, (unsigned long long)r.interrupted,
+				fmt_ns(b[0], 16, t->sys[s].calls ?
+				       (double)t->sys[s].lat_total / t->sys[s].calls : 0),
+				fmt_ns(b[1], 16, t->sys[s].lat_max));
+			rows++;
+		}
+	}
+	if (hidden)
+		fprintf(f, "... %zu more rows (--threads shows all)\n", hidden);
+}
+
+static void print_drops(FILE *f, const struct snapshot *snap)
+{
+	const struct drop_counts *d = &snap->drops;
+
+	if (!d->stats_full && !d->errs_full && !d->interest_full)
+		return;
+	fprintf(f, "\nLOST: %llu calls (stats map full), %llu errnos (errs map full), "
+		"%llu epoll fds untracked (map full)\n", (unsigned long long)d->stats_full,
+		(unsigned long long)d->errs_full, (unsigned long long)d->interest_full);
+}
+
+static void print_header(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+{
+	const struct probes *p = ctx->probes;
+	unsigned int s, unknown = 0;
+
+	fprintf(f, "\niotrace: PID %d (%s), %zu thread%s with calls, %.2f s, ended by %s\n",
+		ctx->target->pid, ctx->target->comm, snap->nthreads,
+		snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
+	fprintf(f, "probes: %s %s (syscall tracepoints; kprobes and fentry not used)\n",
+		p->live[0], p->live[1]);
+	if (ctx->seed)
+		fprintf(f, "epoll at attach: %u epoll fd%s, %u registrations read from /proc%s\n",
+			ctx->seed->epoll_fds, ctx->seed->epoll_fds == 1 ? "" : "s",
+			ctx->seed->registrations,
+			ctx->seed->unreadable ? " (some unreadable)" : "");
+	for (s = MUX_EPOLL_WAIT; s <= MUX_EPOLL_PWAIT2; s++)
+		unknown += snap->total[s].unknown_interest;
+	if (unknown)
+		fprintf(f, "epoll: %u waits on an epoll fd whose registrations are unknown\n",
+			unknown);
+}
+
+void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+{
+	unsigned int s;
+
+	print_header(f, snap, ctx);
+	if (!snap->present) {
+		fprintf(f, "\nno multiplexing syscalls completed\n");
+		print_drops(f, snap);
+		return;
+	}
+	fprintf(f, "\n%-17s %7s %7s %5s %7s %13s %11s\n", "SYSCALL", "CALLS", "FAILED", "INTR",
+		"TIMEOUT", "WATCHED/CALL", "READY/CALL");
+	for (s = 0; s < MUX_NR; s++) {
+		struct sys_row r;
+
+		if (!(snap->present & (1u << s)))
+			continue;
+		sys_row_of(&r, snap, SNAP_ALL_THREADS, s, &snap->total[s]);
+		print_counts(f, mux_sys_name(s), &r, s);
+	}
+	fprintf(f, "\n%-17s %9s %9s %9s %9s %9s\n", "LATENCY", "AVG", "P50", "P90", "P99", "MAX");
+	for (s = 0; s < MUX_NR; s++)
+		if (snap->present & (1u << s))
+			print_latency(f, mux_sys_name(s), &snap->total[s]);
+	fputc('\n', f);
+	print_errnos(f, snap, false);
+	print_errnos(f, snap, true);
+	if (snap->nthreads > 1 || ctx->opts->threads)
+		print_threads(f, snap, ctx->opts->threads);
+	for (s = 0; s <= MUX_EPOLL_PWAIT2; s++) {
+		if (!(snap->present & (1u << s)))
+			continue;
+		fprintf(f, "\n%s latency:\n", mux_sys_name(s));
+		hist_print_log2(f, snap->total[s].hist, 1000, "usecs");
+	}
+	print_drops(f, snap);
+}
+
+void report_interval(FILE *f, const struct snapshot *delta, double secs, bool timestamp)
+{
+	unsigned int s;
+	char ts[32];
+	time_t now;
+
+	if (timestamp) {
+		now = time(NULL);
+		strftime(ts, sizeof(ts), "%H:%M:%S ", localtime(&now));
+	} else {
+		ts[0] = '\0';
+	}
+	fprintf(f, "\n%s%-17s %7s %7s %9s %9s %9s (last %.1f s)\n", ts, "SYSCALL", "CALLS",
+		"CALLS/s", "AVG", "P50", "P99", secs);
+	for (s = 0; s < MUX_NR; s++) {
+		const struct mux_stats *st = &delta->total[s];
+		char b[3][16];
+
+		if (!st->calls)
+			continue;
+		fprintf(f, "%s%-17s %7llu %7.0f %9s %9s %9s\n", ts, mux_sys_name(s),
+			(unsigned long long)st->calls, st->calls / secs,
+			fmt_ns(b[0], 16, (double)st->lat_total / st->calls),
+			fmt_ns(b[1], 16, hist_quantile(st->hist, 0.50, st->lat_max)),
+			fmt_ns(b[2], 16, hist_quantile(st->hist, 0.99, st->lat_max)));
+	}
+	fflush(f);
+}

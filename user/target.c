@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "target.h"
+
+#define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
+
+static int pidfd_open(pid_t pid)
+{
+	return syscall(SYS_pidfd_open, pid, 0);
+}
+
+static void read_comm(struct target *t)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", t->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(t->comm, sizeof(t->comm), f))
+		t->comm[strcspn(t->comm, "\n")] = '\0';
+	fclose(f);
+}
+
+/* Field 9 of /proc/PID/stat holds the task flags; the comm may contain ')'. */
+static bool is_kernel_thread(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	for (field = 2; p && field < 9; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		flags = strtoul(p + 1, NULL, 10);
+	return flags & PF_KTHREAD;
+}
+
+int target_open_pid(struct target *t, pid_t pid)
+{
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->go_fd = t->err_fd = -1;
+	t->exit_status = -1;
+	t->pidfd = pidfd_open(pid);
+	if (t->pidfd < 0) {
+		if (errno == ESRCH)
+			fprintf(stderr, "iotrace: no such process: %d\n", pid);
+		else
+			fprintf(stderr, "iotrace: failed to open PID %d: %s\n", pid, strerror(errno));
+		return -1;
+	}
+	if (is_kernel_thread(pid)) {
+		fprintf(stderr, "iotrace: PID %d is a kernel thread; iotrace traces user processes\n",
+			pid);
+		close(t->pidfd);
+		t->pidfd = -1;
+		return -1;
+	}
+	read_comm(t);
+	return 0;
+}
+
+int target_launch(struct target *t, char **argv)
+{
+	int go[2], err[2];
+	char c;
+
+	memset(t, 0, sizeof(*t));
+	t->go_fd = t->err_fd = t->pidfd = -1;
+	t->exit_status = -1;
+	t->launched = true;
+	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+		fprintf(stderr, "iotrace: failed to create pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	t->pid = fork();
+	if (t->pid < 0) {
+		fprintf(stderr, "iotrace: failed to fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (t->pid == 0) {
+		/* hold here until the probes are attached, then become CMD */
+		close(go[1]);
+		close(err[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		signal(SIGINT, SIG_DFL);
+		execvp(argv[0], argv);
+		c = errno;
+		if (write(err[1], &c, 1) != 1)
+			_exit(126);
+		_exit(127);
+	}
+	close(go[0]);
+	close(err[1]);
+	t->go_fd = go[1];
+	t->err_fd = err[0];
+	t->pidfd = pidfd_open(t->pid);
+	snprintf(t->comm, sizeof(t->comm), "%s", strrchr(argv[0], '/') ?
+		 strrchr(argv[0], '/') + 1 : argv[0]);
+	return 0;
+}
+
+int target_release(struct target *t)
+{
+	char c = 1;
+	ssize_t n;
+
+	if (write(t->go_fd, &c, 1) != 1) {
+		fprintf(stderr, "iotrace: failed to start command: %s\n", strerror(errno));
+		return -1;
+	}
+	close(t->go_fd);
+	t->go_fd = -1;
+	/* EOF on the close-on-exec pipe means exec succeeded */
+	n = read(t->err_fd, &c, 1);
+	close(t->err_fd);
+	t->err_fd = -1;
+	if (n == 1) {
+		waitpid(t->pid, &t->exit_status, 0);
+		return -c;
+	}
+	return 0;
+}
+
+bool target_exited(struct target *t)
+{
+	struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
+
+	if (t->pidfd < 0)
+		return kill(t->pid, 0) && errno == ESRCH;
+	if (poll(&pfd, 1, 0) <= 0)
+		return false;
+	if (t->launched && t->exit_status < 0)
+		waitpid(t->pid, &t->exit_status, 0);
+	return true;
+}
+
+void target_close(struct target *t)
+{
+	if (t->go_fd >= 0) {
+		/* never released: let the held child go away without exec */
+		close(t->go_fd);
+		t->go_fd = -1;
+		if (t->launched && t->pid > 0)
+			waitpid(t->pid, NULL, 0);
+	}
+	if (t->err_fd >= 0)
+		close(t->err_fd);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	t->err_fd = t->pidfd = -1;
+}
