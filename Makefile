@@ -10,7 +10,7 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -I$(OUTPUT) -Ibpf -Ilib
-LDLIBS := $(shell pkg-config --libs libbpf json-c) -lm
+LDLIBS = $(shell pkg-config --libs libbpf json-c) -lm
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
 USER_SRCS := $(wildcard user/*.c) lib/numparse.c
@@ -26,7 +26,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test demo bench servers
+.PHONY: all clean install deps test test-progs demo bench servers
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -69,17 +69,25 @@ tests/bin/%: tests/progs/%.c
 
 TEST_PROGS := $(patsubst tests/progs/%.c,tests/bin/%,$(wildcard tests/progs/*.c))
 
-test: all $(TEST_PROGS)
+# test, demo and bench install what is missing first, then build in a
+# fresh make (so pkg-config sees the libraries just installed).
+test: deps
+	$(Q)$(MAKE) --no-print-directory all test-progs
 	tests/run
 
-demo: all
+test-progs: $(TEST_PROGS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	demo/run
 
-bench: all
+bench:
+	scripts/install-deps --bench
+	$(Q)$(MAKE) --no-print-directory all test-progs
 	bench/run
 
 deps:
-	scripts/install-deps
+	$(Q)scripts/install-deps
 
 install: iotrace
 	install -D -m 0755 iotrace $(DESTDIR)$(PREFIX)/sbin/iotrace

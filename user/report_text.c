@@ -63,28 +63,38 @@ static void print_latency(FILE *f, const char *name, const struct mux_stats *s)
 		fmt_ns(b[4], 16, s->lat_max));
 }
 
+/* One line per syscall: "  poll: EINVAL 1, EFAULT 1", summed over threads. */
 static void print_errnos(FILE *f, const struct snapshot *snap, bool interrupts)
 {
+	bool header = false, first;
 	char buf[16];
-	bool any = false;
+	unsigned int s, err;
 	size_t i;
-	unsigned int s;
 
 	for (s = 0; s < MUX_NR; s++) {
-		for (i = 0; i < snap->nerrs; i++) {
-			const struct err_count *e = &snap->errs[i];
+		first = true;
+		for (err = 1; err <= 516; err++) {
+			__u64 n = 0;
 
-			if (e->sys != s || errno_is_interrupt(e->err) != interrupts)
+			if (errno_is_interrupt(err) != interrupts)
 				continue;
-			fprintf(f, "%s%s %s(tid %u) %llu", any ? ", " : (interrupts ?
-				"interrupted: " : "errors: "), mux_sys_name(s),
-				errno_name(e->err, buf, sizeof(buf)), e->tid,
-				(unsigned long long)e->count);
-			any = true;
+			for (i = 0; i < snap->nerrs; i++)
+				if (snap->errs[i].sys == s && snap->errs[i].err == err)
+					n += snap->errs[i].count;
+			if (!n)
+				continue;
+			if (!header)
+				fprintf(f, "\n%s\n", interrupts ? "INTERRUPTED BY" : "FAILED WITH");
+			header = true;
+			if (first)
+				fprintf(f, "  %-17s ", mux_sys_name(s));
+			fprintf(f, "%s%s %llu", first ? "" : ", ", errno_name(err, buf, sizeof(buf)),
+				(unsigned long long)n);
+			first = false;
 		}
+		if (!first)
+			fputc('\n', f);
 	}
-	if (any)
-		fputc('\n', f);
 }
 
 static void print_threads(FILE *f, const struct snapshot *snap, bool all)
@@ -150,8 +160,8 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 	for (s = MUX_EPOLL_WAIT; s <= MUX_EPOLL_PWAIT2; s++)
 		unknown += snap->total[s].unknown_interest;
 	if (unknown)
-		fprintf(f, "epoll: %u waits on an epoll fd whose registrations are unknown\n",
-			unknown);
+		fprintf(f, "epoll: %u wait%s on an epoll fd whose registrations are unknown\n",
+			unknown, unknown == 1 ? "" : "s");
 }
 
 void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
@@ -178,7 +188,6 @@ void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *
 	for (s = 0; s < MUX_NR; s++)
 		if (snap->present & (1u << s))
 			print_latency(f, mux_sys_name(s), &snap->total[s]);
-	fputc('\n', f);
 	print_errnos(f, snap, false);
 	print_errnos(f, snap, true);
 	if (snap->nthreads > 1 || ctx->opts->threads)
@@ -204,7 +213,7 @@ void report_interval(FILE *f, const struct snapshot *delta, double secs, bool ti
 	} else {
 		ts[0] = '\0';
 	}
-	fprintf(f, "\n%s%-17s %7s %7s %9s %9s %9s (last %.1f s)\n", ts, "SYSCALL", "CALLS",
+	fprintf(f, "\n%s%-17s %7s %7s %9s %9s %9s (last %g s)\n", ts, "SYSCALL", "CALLS",
 		"CALLS/s", "AVG", "P50", "P99", secs);
 	for (s = 0; s < MUX_NR; s++) {
 		const struct mux_stats *st = &delta->total[s];

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Shared pieces of the iotrace tests: running the tracer on test programs."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IOTRACE = os.path.join(ROOT, "iotrace")
+BIN = os.path.join(ROOT, "tests", "bin")
+OUR_PROGS = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw"}
+
+
+def prog(name):
+    return os.path.join(BIN, name)
+
+
+def loaded_iotrace_progs():
+    """Names of iotrace's BPF programs still loaded (should be none)."""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
+                         text=True, check=True).stdout
+    return [p.get("name") for p in json.loads(out or "[]") if p.get("name") in OUR_PROGS]
+
+
+def assert_detached(grace=5.0):
+    """No iotrace program stays loaded. The kernel frees detached tracing
+    programs after an RCU-tasks grace period, so allow it a few seconds."""
+    deadline = time.monotonic() + grace
+    while True:
+        left = loaded_iotrace_progs()
+        if not left:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"BPF programs left loaded after iotrace exited: {left}")
+        time.sleep(0.05)
+
+
+def wait_for_line(stream, prefix, timeout=10):
+    """Read lines from a pipe until one starts with prefix."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        seen.append(line)
+        if line.startswith(prefix):
+            return line
+    raise AssertionError(f"no line starting {prefix!r} within {timeout}s; got {seen!r}")
+
+
+def run_iotrace(args, timeout=30, **kw):
+    return subprocess.run([IOTRACE] + args, capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+def launch(argv, extra=()):
+    """iotrace [extra] -j FILE -- argv: returns (report, program stdout, iotrace result)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        r = run_iotrace(list(extra) + ["-j", out.name, "--"] + argv)
+        assert r.returncode == 0, f"iotrace failed ({r.returncode}): {r.stderr}"
+        report = json.load(open(out.name))
+    assert_detached()
+    return report, r.stdout, r
+
+
+def attach(argv, extra=()):
+    """Start argv (a program that prints 'ready PID' and waits for SIGUSR1),
+    attach iotrace -p, release the program, return (report, program stdout)."""
+    target = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    tracer = None
+    try:
+        pid = int(wait_for_line(target.stdout, "ready").split()[1])
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            tracer = subprocess.Popen([IOTRACE, "-p", str(pid), "-j", out.name] + list(extra),
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            wait_for_line(tracer.stderr, "Tracing PID")
+            target.send_signal(signal.SIGUSR1)
+            prog_out = target.stdout.read()
+            target.wait(timeout=20)
+            tracer.wait(timeout=20)
+            err = tracer.stderr.read()
+            assert tracer.returncode == 0, f"iotrace failed ({tracer.returncode}): {err}"
+            report = json.load(open(out.name))
+    finally:
+        for p in (target, tracer):
+            if p and p.poll() is None:
+                p.kill()
+                p.wait()
+    assert_detached()
+    return report, prog_out
+
+
+def last_json_line(text):
+    return json.loads([l for l in text.splitlines() if l.startswith("{")][-1])

@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+"""iotrace's command line: errors, endings, output forms, and Python's select."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from helpers import IOTRACE, assert_detached, attach, launch, prog, run_iotrace, wait_for_line
+
+
+def one_line_error(r, *needles, code=None):
+    assert r.returncode != 0, f"exit status 0 for an error: {r.stderr}"
+    if code is not None:
+        assert r.returncode == code, (r.returncode, r.stderr)
+    first = r.stderr.splitlines()[0] if r.stderr else ""
+    assert first.startswith("iotrace: "), r.stderr
+    for n in needles:
+        assert n in first, f"{n!r} not in {first!r}"
+    assert r.stdout == "", r.stdout
+
+
+def test_help_has_usage_and_examples():
+    r = run_iotrace(["--help"])
+    assert r.returncode == 0
+    for part in ("USAGE:", "EXAMPLES:", "-p, --pid=PID", "--duration", "--json"):
+        assert part in r.stdout, part
+
+
+def test_error_not_root_names_capabilities():
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        IOTRACE, "-p", "1"], capture_output=True, text=True, timeout=10)
+    one_line_error(r, "CAP_BPF", "CAP_PERFMON")
+
+
+def test_error_no_such_pid():
+    pid = 4194303          # pid_max: never a live process here
+    r = run_iotrace(["-p", str(pid)])
+    one_line_error(r, "no such process", str(pid))
+    assert_detached()
+
+
+def test_error_kernel_thread():
+    r = run_iotrace(["-p", "2"])           # kthreadd
+    one_line_error(r, "kernel thread")
+    assert_detached()
+
+
+def test_error_no_btf():
+    r = run_iotrace(["--btf", "/nonexistent/vmlinux", "-p", "1"])
+    one_line_error(r, "no BTF", "/nonexistent/vmlinux")
+
+
+def test_error_unknown_option():
+    r = run_iotrace(["--bogus", "-p", "1"])
+    assert r.returncode == 2 and "--bogus" in r.stderr.splitlines()[0], r.stderr
+
+
+def test_error_bad_numbers():
+    for args, what in ((["-p", "abc"], "PID"), (["-p", "0"], "PID"),
+                       (["-p", "1", "-d", "-1"], "duration"),
+                       (["-p", "1", "-i", "0"], "interval"),
+                       (["-p", "1", "-d", "1x"], "duration")):
+        one_line_error(run_iotrace(args), "invalid", what, code=2)
+
+
+def test_error_neither_or_both_targets():
+    r = run_iotrace([])
+    assert r.returncode == 2 and "-p PID or -- CMD" in r.stderr.splitlines()[0]
+    r = run_iotrace(["-p", "1", "--", "true"])
+    assert r.returncode == 2 and "not both" in r.stderr.splitlines()[0]
+
+
+def test_error_command_cannot_execute():
+    r = run_iotrace(["--", "/nonexistent/cmd"])
+    assert r.returncode != 0
+    assert "iotrace: cannot execute '/nonexistent/cmd': No such file or directory" \
+        in r.stderr.splitlines(), r.stderr
+    assert_detached()
+
+
+def test_error_json_path_unwritable():
+    r = run_iotrace(["-j", "/nonexistent/dir/out.json", "-p", "1"])
+    one_line_error(r, "failed to open", "/nonexistent/dir/out.json")
+
+
+def trace_sleeper(extra, sig=None, wait_s=0.3):
+    """Trace a sleeping process; end by signal (or by -d in extra)."""
+    target = subprocess.Popen(["sleep", "30"])
+    try:
+        tracer = subprocess.Popen([IOTRACE, "-p", str(target.pid), "-j", "-"] + extra,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_line(tracer.stderr, "Tracing PID")
+        if sig:
+            time.sleep(wait_s)
+            tracer.send_signal(sig)
+        out, err = tracer.communicate(timeout=20)
+    finally:
+        target.kill()
+        target.wait()
+    assert tracer.returncode == 0, err
+    assert_detached()
+    return json.loads(out), err
+
+
+def test_ctrl_c_prints_report_and_detaches():
+    report, err = trace_sleeper([], signal.SIGINT)
+    assert report["ended_by"] == "Ctrl-C"
+    assert "no multiplexing syscalls completed" in err
+
+
+def test_sigterm_prints_report_and_detaches():
+    report, _ = trace_sleeper([], signal.SIGTERM)
+    assert report["ended_by"] == "SIGTERM"
+
+
+def test_duration_ends_tracing():
+    t0 = time.monotonic()
+    report, _ = trace_sleeper(["-d", "0.5"])
+    assert report["ended_by"] == "duration"
+    assert 0.5 <= report["duration_s"] < 2.0 and time.monotonic() - t0 < 5
+
+
+def test_interval_summaries():
+    """A poll loop of 200 x 5 ms: -i 0.25 prints summaries while it runs."""
+    code = "import select,time\nfor _ in range(200): select.poll().poll(5)\n"
+    r = run_iotrace(["-i", "0.25", "-T", "--", sys.executable, "-c", code])
+    assert r.returncode == 0, r.stderr
+    ticks = re.findall(r"^\d\d:\d\d:\d\d SYSCALL .*\(last 0.25 s\)$", r.stdout, re.M)
+    rows = re.findall(r"^\d\d:\d\d:\d\d poll +(\d+) ", r.stdout, re.M)
+    assert len(ticks) >= 2 and len(rows) >= 2, r.stdout
+    assert_detached()
+
+
+def test_json_on_stdout_is_pure():
+    _, out, r = launch([prog("threads")])
+    r = run_iotrace(["-j", "-", "--", prog("threads")])
+    # the program's own output shares stdout; the report is the last JSON document
+    doc = r.stdout[r.stdout.index("{\n"):]
+    report = json.loads(doc)
+    assert report["schema_version"] == 1 and report["syscalls"]["poll"]["calls"] == 60
+    assert "SYSCALL" in r.stderr          # the text report moved to stderr
+
+
+def test_python_select_loop_shows_pselect6():
+    """Claim Y1: CPython's select.select() runs the pselect6 syscall."""
+    n = 50
+    report, out = attach([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                        "progs", "py_select_loop.py"), str(n)])
+    s = report["syscalls"]
+    assert "select" not in s, "select.select ran the select syscall"
+    p = s["pselect6"]
+    assert p["calls"] == n and p["timeouts"] == n and p["failed"] == 0
+    assert p["fds_watched"]["total"] == n and p["fds_watched"]["max"] == 1

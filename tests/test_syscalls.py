@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Each multiplexing syscall, exactly: iotrace's figures against known workloads.
+
+tests/progs/mux_calls.c performs the planned calls and prints its own tally
+from the return values it got; every figure must match both that tally and
+the plan written here.
+"""
+from helpers import attach, launch, last_json_line, prog
+
+# select and pselect6 (tests/progs/mux_calls.c, run_select):
+#   4 calls x 3 fds, 1 ready        2 timeouts x 2 fds (read+except union)
+#   1 call, write set, 2 fds, 1 ready    EBADF (2 fds)   EINVAL (nfds -1, 0 fds)
+#   1 interrupted by SIGALRM (1 fd)
+SELECT_PLAN = dict(calls=10, failed=2, errno={"EBADF": 1, "EINVAL": 1}, interrupted=1,
+                   timeouts=2, watched=4 * 3 + 2 * 2 + 2 + 2 + 0 + 1, watched_calls=10,
+                   unreadable=0, unknown=0, ready=4 + 1)
+# poll and ppoll (run_poll):
+#   3 calls x 3 of 5 entries (fd -1 and -7 skipped), 2 ready    2 timeouts x 1
+#   1 closed fd: POLLNVAL, counts ready    EINVAL 65 > RLIMIT 64 entries, 2 fds
+#   EFAULT (unreadable array)    1 interrupted (1 fd)
+POLL_PLAN = dict(calls=9, failed=2, errno={"EINVAL": 1, "EFAULT": 1}, interrupted=1,
+                 timeouts=2, watched=3 * 3 + 2 * 1 + 1 + 2 + 1, watched_calls=8,
+                 unreadable=1, unknown=0, ready=3 * 2 + 1)
+# epoll waits (run_epoll), after 3 ADDs, ADD again (EEXIST), MOD, DEL, bad op:
+#   3 calls x 2 registered, 1 ready    2 timeouts x 2    close() of a registered
+#   fd, 1 timeout x 1    EINVAL maxevents 0 (1)    EBADF (unknown)   1 interrupted (1)
+EPOLL_PLAN = dict(calls=9, failed=2, errno={"EINVAL": 1, "EBADF": 1}, interrupted=1,
+                  timeouts=3, watched=3 * 2 + 2 * 2 + 1 + 1 + 1, watched_calls=8,
+                  unreadable=0, unknown=1, ready=3)
+
+INTERRUPT_CODE = {"select": "ERESTARTNOHAND", "pselect6": "ERESTARTNOHAND",
+                  "poll": "ERESTART_RESTARTBLOCK", "ppoll": "ERESTARTNOHAND",
+                  "epoll_wait": "EINTR", "epoll_pwait": "EINTR", "epoll_pwait2": "EINTR"}
+
+
+def figures(s):
+    w = s["fds_watched"]
+    return dict(calls=s["calls"], failed=s["failed"], errno=s["errno"],
+                interrupted=s["interrupted"], timeouts=s["timeouts"], watched=w["total"],
+                watched_calls=w["calls"], unreadable=w["unreadable"],
+                unknown=w["unknown_interest"], ready=s["fds_ready"]["total"])
+
+
+def tally_figures(t, plan):
+    errno = {k: v for k, v in t["errno"].items() if v}
+    return dict(calls=t["calls"], failed=sum(errno.values()), errno=errno,
+                interrupted=t["interrupted"], timeouts=t["timeouts"], watched=t["watched"],
+                watched_calls=t["watched_calls"], unreadable=plan["unreadable"],
+                unknown=plan["unknown"], ready=t["ready"])
+
+
+def check(report, out, name, plan, attached):
+    tally = last_json_line(out)
+    assert tally_figures(tally, plan) == plan, f"workload did not run as planned: {tally}"
+    s = report["syscalls"][name]
+    assert figures(s) == plan, f"{name}: iotrace {figures(s)} != planned {plan}"
+    assert s["interrupted_by"] == {INTERRUPT_CODE[name]: 1}, s["interrupted_by"]
+    assert s["latency"]["histogram"] and sum(b["count"] for b in s["latency"]["histogram"]) \
+        == plan["calls"]
+    # the interrupted call blocked until SIGALRM, 50 ms in
+    assert s["latency"]["max_ns"] >= 50_000_000, s["latency"]
+    # one thread, whose figures are the process's
+    assert len(report["threads"]) == 1
+    assert report["threads"][0]["tid"] == report["target"]["pid"]
+    assert figures(report["threads"][0]["syscalls"][name]) == plan
+    assert report["ended_by"] == "target exited"
+    assert report["target"]["launched"] == (not attached)
+    others = set(report["syscalls"]) - {name} - {k for k in report["syscalls"]
+                                                 if k.startswith("epoll_ctl")}
+    assert not others, f"unexpected syscalls reported: {others}"
+    if name.startswith("epoll"):
+        check_epoll_ctl(report, attached)
+
+
+def check_epoll_ctl(report, attached):
+    """Launched, iotrace sees the 3 setup ADDs; attached, /proc fdinfo has them."""
+    ctl = {k: (v["calls"], v["failed"], v["errno"]) for k, v in report["syscalls"].items()
+           if k.startswith("epoll_ctl")}
+    adds = 1 if attached else 4
+    assert ctl == {"epoll_ctl(ADD)": (adds, 1, {"EEXIST": 1}),
+                   "epoll_ctl(MOD)": (1, 0, {}),
+                   "epoll_ctl(DEL)": (1, 0, {}),
+                   "epoll_ctl(bad op)": (1, 1, {"EINVAL": 1})}, ctl
+    if attached:
+        assert report["epoll_at_attach"] == {"epoll_fds": 1, "registrations": 3,
+                                             "unreadable": 0}
+
+
+def make_tests():
+    plans = {"select": SELECT_PLAN, "pselect6": SELECT_PLAN, "poll": POLL_PLAN,
+             "ppoll": POLL_PLAN, "epoll_wait": EPOLL_PLAN, "epoll_pwait": EPOLL_PLAN,
+             "epoll_pwait2": EPOLL_PLAN}
+    for name, plan in plans.items():
+        def launched(name=name, plan=plan):
+            report, out, _ = launch([prog("mux_calls"), name])
+            check(report, out, name, plan, attached=False)
+
+        def attached(name=name, plan=plan):
+            report, out = attach([prog("mux_calls"), "--wait", name])
+            check(report, out, name, plan, attached=True)
+
+        globals()[f"test_{name}_launched_exact"] = launched
+        globals()[f"test_{name}_attached_exact"] = attached
+
+
+make_tests()
+
+
+def per_thread(report):
+    return {str(t["tid"]): t["syscalls"] for t in report["threads"]}
+
+
+def check_threads(report, out):
+    expected = last_json_line(out)   # {tid: [poll calls, fds per call]}
+    threads = per_thread(report)
+    pid = str(report["target"]["pid"])
+    assert set(threads) == set(expected), (sorted(threads), sorted(expected))
+    for tid, (calls, fds) in expected.items():
+        if tid == pid:
+            assert threads[tid] and set(threads[tid]) == {"select"}
+            assert threads[tid]["select"]["calls"] == 2
+            continue
+        p = threads[tid]["poll"]
+        assert (p["calls"], p["fds_watched"]["total"], p["fds_watched"]["min"],
+                p["fds_watched"]["max"]) == (calls, calls * fds, fds, fds), (tid, p)
+    assert report["syscalls"]["poll"]["calls"] == 10 + 20 + 30
+    assert report["syscalls"]["poll"]["fds_watched"]["total"] == 10 * 1 + 20 * 2 + 30 * 3
+
+
+def test_threads_launched_per_thread_figures():
+    report, out, _ = launch([prog("threads")])
+    check_threads(report, out)
+
+
+def test_threads_created_after_attach_are_traced():
+    report, out = attach([prog("threads"), "--wait"])
+    check_threads(report, out)
