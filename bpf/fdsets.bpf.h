@@ -8,6 +8,7 @@
 #define FDSETS_BPF_H
 
 #include "iotrace.h"
+#include "hist.bpf.h"
 
 #define SET_CHUNK_WORDS		16	/* 1024 fds per chunk, glibc's FD_SETSIZE */
 #define SET_MAX_CHUNKS		64	/* up to 65536 fds */
@@ -25,14 +26,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scan_buf);
 } scan_bufs SEC(".maps");
-
-static __always_inline __u32 popcount64(__u64 x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (x * 0x0101010101010101ULL) >> 56;
-}
 
 struct set_scan {
 	const void *sets[3];	/* in, out, ex; NULL when not passed */

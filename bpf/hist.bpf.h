@@ -5,18 +5,28 @@
 
 #include "iotrace.h"
 
-/* floor(log2(v)) for v > 0, without a loop (BPF has no clz). */
+/* Bits set in x (SWAR: BPF has no popcount instruction). */
+static __always_inline __u32 popcount64(__u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+/*
+ * floor(log2(v)) for v > 0, without branches: every branch would multiply
+ * the paths the verifier walks through the rest of the program.
+ */
 static __always_inline __u32 log2_u64(__u64 v)
 {
-	__u32 r = 0;
-
-	if (v >> 32) { v >>= 32; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) r += 1;
-	return r;
+	v |= v >> 1;
+	v |= v >> 2;
+	v |= v >> 4;
+	v |= v >> 8;
+	v |= v >> 16;
+	v |= v >> 32;
+	return popcount64(v) - 1;
 }
 
 static __always_inline __u32 hist_slot(__u64 v)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iotrace kernel side: per-thread figures for the IO multiplexing syscalls,
- * from the raw syscall tracepoints only (no kprobes, no fentry).
+ * iotrace kernel side: per-thread figures for the IO multiplexing syscalls
+ * and the reads, writes and accepts around them, from tracepoints only
+ * (raw syscall tracepoints, sched_switch, sched_waking; no kprobes, no fentry).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -9,17 +10,30 @@
 #include <bpf/bpf_core_read.h>
 #include "iotrace.h"
 #include "hist.bpf.h"
+#include "state.bpf.h"
 #include "fdsets.bpf.h"
+#include "copies.bpf.h"
+#include "readiness.bpf.h"
+#include "sched.bpf.h"
 
 #ifndef __TARGET_ARCH_x86
 #error "iotrace decodes x86_64 syscall numbers and registers"
 #endif
 
 /* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl) */
-#define NR_poll			7
+#define NR_read			0
+#define NR_write		1
 #define NR_close		3
+#define NR_poll			7
+#define NR_readv		19
+#define NR_writev		20
 #define NR_select		23
 #define NR_dup2			33
+#define NR_accept		43
+#define NR_sendto		44
+#define NR_recvfrom		45
+#define NR_sendmsg		46
+#define NR_recvmsg		47
 #define NR_epoll_create		213
 #define NR_restart_syscall	219
 #define NR_epoll_wait		232
@@ -27,6 +41,7 @@
 #define NR_pselect6		270
 #define NR_ppoll		271
 #define NR_epoll_pwait		281
+#define NR_accept4		288
 #define NR_epoll_create1	291
 #define NR_dup3			292
 #define NR_epoll_pwait2		441
@@ -36,59 +51,6 @@
 #define EPOLL_CTL_DEL		2
 #define EPOLL_CTL_MOD		3
 
-const volatile __u32 targ_tgid = 0;
-
-/* The call a thread is inside, kept in task storage (no hash on the hot path). */
-struct inflight {
-	__u64 ts;		/* ns at entry */
-	__u32 sys;		/* enum mux_sys, MUX_NONE when outside */
-	__u32 watched;		/* fds watched, or WATCHED_UNKNOWN */
-	__u32 unknown_interest;	/* epoll fd of unknown interest size */
-	__u32 restart_sys;	/* sys of a call that exited -ERESTART_RESTARTBLOCK */
-	__u32 restart_watched;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct inflight);
-} inflight SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct stats_key);
-	__type(value, struct mux_stats);
-} stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct err_key);
-	__type(value, __u64);
-} errs SEC(".maps");
-
-/* Registrations per epoll fd, from epoll_ctl and the loader's /proc scan. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct interest_key);
-	__type(value, __s64);
-} interest SEC(".maps");
-
-/*
- * The epoll fd each registered fd belongs to, so that close() of a
- * registered fd (which ends its registration) shrinks the interest set.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct interest_key);	/* {tgid, registered fd} */
-	__type(value, __s32);			/* its epoll fd */
-} registered SEC(".maps");
-
-struct drop_counts drops = {};
 static struct mux_stats zero_stats;
 
 static __always_inline __u32 interest_size(__u32 tgid, __s32 epfd, __u32 *unknown)
@@ -103,33 +65,67 @@ static __always_inline __u32 interest_size(__u32 tgid, __s32 epfd, __u32 *unknow
 	return *n < 0 ? 0 : *n;
 }
 
+/*
+ * Keep the union of select's sets (left in the scan buffer by
+ * count_select_fds) to count, at exit, the fds before the first ready one.
+ */
+static __always_inline void keep_first_set(struct inflight *fl, int n, __u32 watched)
+{
+	__u32 zero = 0, w;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+
+	fl->first_valid = 0;
+	if (!buf || watched == WATCHED_UNKNOWN || n > SET_CHUNK_WORDS * 64)
+		return;
+	for (w = 0; w < SET_CHUNK_WORDS; w++) {
+		__u64 bits = 0;
+
+		if (w * 64 < n) {
+			bits = buf->sets[0][w] | buf->sets[1][w] | buf->sets[2][w];
+			if (n - w * 64 < 64)
+				bits &= (1ULL << (n - w * 64)) - 1;
+		}
+		fl->first_set[w] = bits;
+	}
+	fl->first_valid = 1;
+}
+
+static __always_inline __u32 sys_of(long id)
+{
+	switch (id) {
+	case NR_select:		return MUX_SELECT;
+	case NR_pselect6:	return MUX_PSELECT6;
+	case NR_poll:		return MUX_POLL;
+	case NR_ppoll:		return MUX_PPOLL;
+	case NR_epoll_wait:	return MUX_EPOLL_WAIT;
+	case NR_epoll_pwait:	return MUX_EPOLL_PWAIT;
+	case NR_epoll_pwait2:	return MUX_EPOLL_PWAIT2;
+	case NR_epoll_ctl:	return MUX_EPOLL_CTL_BADOP;
+	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
+		return MUX_READ;
+	case NR_write: case NR_writev: case NR_sendto: case NR_sendmsg:
+		return MUX_WRITE;
+	case NR_accept: case NR_accept4:
+		return MUX_ACCEPT;
+	default:
+		return MUX_NONE;
+	}
+}
+
 static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, sys, watched = WATCHED_UNKNOWN, unknown = 0;
 	struct task_struct *task;
 	struct inflight *fl;
-	unsigned long a0, a1, a2, a3;
+	unsigned long a0, a1, a2, a3, a4, a5;
 
 	if (tgid != targ_tgid)
 		return;
-	switch (id) {
-	case NR_select:		sys = MUX_SELECT; break;
-	case NR_pselect6:	sys = MUX_PSELECT6; break;
-	case NR_poll:		sys = MUX_POLL; break;
-	case NR_ppoll:		sys = MUX_PPOLL; break;
-	case NR_epoll_wait:	sys = MUX_EPOLL_WAIT; break;
-	case NR_epoll_pwait:	sys = MUX_EPOLL_PWAIT; break;
-	case NR_epoll_pwait2:	sys = MUX_EPOLL_PWAIT2; break;
-	case NR_epoll_ctl:	sys = MUX_EPOLL_CTL_BADOP; break;
-	case NR_restart_syscall: sys = MUX_NONE; break;
-	default:
-		return;
-	}
-
+	sys = sys_of(id);
 	task = bpf_get_current_task_btf();
 	if (id == NR_restart_syscall) {
-		/* poll re-entered after a signal: same call, same fds */
+		/* poll re-entered after a stop signal: same call, same fds */
 		fl = bpf_task_storage_get(&inflight, task, 0, 0);
 		if (!fl || fl->restart_sys == MUX_NONE)
 			return;
@@ -138,51 +134,86 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 		fl->ts = bpf_ktime_get_ns();
 		return;
 	}
+	if (sys == MUX_NONE)
+		return;
 	fl = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!fl)
 		return;
 
 	if (btf) {
-		a0 = regs->di; a1 = regs->si; a2 = regs->dx; a3 = regs->r10;
+		a0 = regs->di; a1 = regs->si; a2 = regs->dx;
+		a3 = regs->r10; a4 = regs->r8; a5 = regs->r9;
 	} else {
 		a0 = BPF_CORE_READ(regs, di); a1 = BPF_CORE_READ(regs, si);
 		a2 = BPF_CORE_READ(regs, dx); a3 = BPF_CORE_READ(regs, r10);
+		a4 = BPF_CORE_READ(regs, r8); a5 = BPF_CORE_READ(regs, r9);
 	}
+	fl->bytes_in = fl->tmo_out = fl->set_bytes = fl->nfds = 0;
+	fl->zero_timeout = 0;
 
 	switch (sys) {
 	case MUX_SELECT:
 	case MUX_PSELECT6: {
 		int n = a0, max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
 
-		if (n < 0)
-			n = 0;
 		if (n > max_fds)
 			n = max_fds;
+		select_copies(fl, n, a1, a2, a3, (void *)a4,
+			      sys == MUX_PSELECT6 ? (void *)a5 : NULL);
+		if (n < 0)
+			n = 0;
+		fl->nfds = n;
 		watched = count_select_fds(n, (void *)a1, (void *)a2, (void *)a3);
+		keep_first_set(fl, n, watched);
 		break;
 	}
 	case MUX_POLL:
 	case MUX_PPOLL:
+		poll_copies(fl, task, a1, sys == MUX_PPOLL ? (void *)a2 : NULL,
+			    sys == MUX_PPOLL ? (void *)a3 : NULL);
+		if (sys == MUX_POLL && (int)a2 == 0)
+			fl->zero_timeout = 1;
 		watched = count_poll_fds((void *)a0, a1);
 		break;
 	case MUX_EPOLL_WAIT:
 	case MUX_EPOLL_PWAIT:
 	case MUX_EPOLL_PWAIT2:
 		watched = interest_size(tgid, a0, &unknown);
+		if (sys == MUX_EPOLL_PWAIT2 && a3)
+			fl->bytes_in += 16;
+		if (sys != MUX_EPOLL_WAIT && a4)
+			fl->bytes_in += 8;
 		break;
-	default:	/* epoll_ctl: split by op */
+	case MUX_EPOLL_CTL_BADOP: {
+		struct { __u32 events; __u64 data; } __attribute__((packed)) ev = {};
+
 		if (a1 == EPOLL_CTL_ADD)
 			sys = MUX_EPOLL_CTL_ADD;
 		else if (a1 == EPOLL_CTL_MOD)
 			sys = MUX_EPOLL_CTL_MOD;
 		else if (a1 == EPOLL_CTL_DEL)
 			sys = MUX_EPOLL_CTL_DEL;
+		if (sys != MUX_EPOLL_CTL_DEL) {
+			fl->bytes_in = EPOLL_EVENT_SIZE;
+			bpf_probe_read_user(&ev, sizeof(ev), (void *)a3);
+		}
+		fl->epdata = ev.data;
+		fl->fd = a2;
 		break;
 	}
+	default:	/* read, write, accept */
+		fl->fd = a0;
+		break;
+	}
+	if (is_wait(sys))
+		fl->call_seq++;
 	fl->sys = sys;
 	fl->watched = watched;
 	fl->unknown_interest = unknown;
 	fl->restart_sys = MUX_NONE;
+	fl->wakeups = 0;
+	fl->sleep_ns = fl->runq_ns = fl->off_ts = 0;
+	fl->slept = 0;
 	fl->ts = bpf_ktime_get_ns();
 }
 
@@ -195,10 +226,11 @@ static __always_inline void add_interest(__u32 tgid, __s32 epfd, __s64 delta)
 		__sync_fetch_and_add(n, delta);
 }
 
-/* epoll_ctl succeeded: keep the interest set and fd -> epfd map current. */
-static __always_inline void track_ctl(__u32 tgid, __u32 sys, __s32 epfd, __s32 fd)
+/* epoll_ctl succeeded: keep interest sets, fd -> epfd and data -> fd current. */
+static __always_inline void track_ctl(__u32 tgid, __u32 sys, __s32 epfd, struct inflight *fl)
 {
-	struct interest_key reg = { .tgid = tgid, .epfd = fd };
+	struct interest_key reg = { .tgid = tgid, .epfd = fl->fd };
+	struct epdata_key dk = { .tgid = tgid, .data = fl->epdata };
 
 	if (sys == MUX_EPOLL_CTL_ADD) {
 		add_interest(tgid, epfd, 1);
@@ -207,13 +239,17 @@ static __always_inline void track_ctl(__u32 tgid, __u32 sys, __s32 epfd, __s32 f
 	} else if (sys == MUX_EPOLL_CTL_DEL) {
 		add_interest(tgid, epfd, -1);
 		bpf_map_delete_elem(&registered, &reg);
+		return;
 	}
+	if (bpf_map_update_elem(&epdata, &dk, &fl->fd, BPF_ANY))
+		__sync_fetch_and_add(&drops.fds_full, 1);
 }
 
 /* An fd number was released (close) or replaced (dup2/dup3 target). */
 static __always_inline void fd_gone(__u32 tgid, __s32 fd)
 {
 	struct interest_key key = { .tgid = tgid, .epfd = fd };
+	struct fd_key fk = { .tgid = tgid, .fd = fd };
 	__s32 *epfd = bpf_map_lookup_elem(&registered, &key);
 
 	if (epfd) {
@@ -221,6 +257,7 @@ static __always_inline void fd_gone(__u32 tgid, __s32 fd)
 		bpf_map_delete_elem(&registered, &key);
 	}
 	bpf_map_delete_elem(&interest, &key);
+	bpf_map_delete_elem(&fds, &fk);
 }
 
 static __always_inline void epoll_created(__u32 tgid, __s32 epfd)
@@ -230,11 +267,6 @@ static __always_inline void epoll_created(__u32 tgid, __s32 epfd)
 
 	if (bpf_map_update_elem(&interest, &key, &zero, BPF_ANY))
 		__sync_fetch_and_add(&drops.interest_full, 1);
-}
-
-static __always_inline bool is_wait(__u32 sys)
-{
-	return sys <= MUX_EPOLL_PWAIT2;
 }
 
 static __always_inline void count_error(__u32 tid, __u32 sys, long ret)
@@ -267,10 +299,75 @@ static __always_inline struct mux_stats *stats_of(__u32 tid, __u32 tgid, __u32 s
 	return s;
 }
 
+/*
+ * Ready fds returned by a wait, and the kernel's wait-queue registrations:
+ * none with a zero timeout or before the scan (errors); up to the first
+ * ready fd when the first pass found one; every polled fd when it slept.
+ */
+static __always_inline void account_ready(struct mux_stats *s, struct inflight *fl,
+					  struct pt_regs *regs, long ret, bool btf,
+					  __u32 tgid, __u32 tid, __u32 sys, __u32 passes)
+{
+	struct ready_walk w = { .call_seq = fl->call_seq, .tgid = tgid, .tid = tid,
+				.first = -1 };
+	unsigned long a0, a1, a2, a3;
+	__u32 regs_n = 0;
+
+	a0 = btf ? regs->di : BPF_CORE_READ(regs, di);
+	a1 = btf ? regs->si : BPF_CORE_READ(regs, si);
+	a2 = btf ? regs->dx : BPF_CORE_READ(regs, dx);
+	a3 = btf ? regs->r10 : BPF_CORE_READ(regs, r10);
+	if (ret > 0) {
+		if (sys == MUX_SELECT || sys == MUX_PSELECT6) {
+			w.uptr[0] = (void *)a1; w.uptr[1] = (void *)a2; w.uptr[2] = (void *)a3;
+			w.n = fl->nfds;
+			bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &w, 0);
+		} else if (sys == MUX_POLL || sys == MUX_PPOLL) {
+			w.uptr[0] = (void *)a0;
+			w.n = fl->nfds;
+			bpf_loop(POLL_MAX_CHUNKS, walk_poll_chunk, &w, 0);
+		} else {
+			w.uptr[0] = (void *)a1;
+			w.n = ret;
+			bpf_loop(EPOLL_MAX_CHUNKS, walk_epoll_chunk, &w, 0);
+			s->unmapped += w.unmapped;
+		}
+		s->reports += w.reports;
+		s->rereports += w.rereports;
+	}
+	if (!is_scan(sys) || fl->zero_timeout || fl->watched == WATCHED_UNKNOWN)
+		return;
+	if (ret < 0 && !is_interrupt(ret))
+		return;
+	if (ret > 0 && passes == 1 && w.first >= 0) {
+		if (sys == MUX_POLL || sys == MUX_PPOLL) {
+			regs_n = w.before_first + !w.first_nval;
+		} else if (fl->first_valid && w.first < 1024) {
+			__u32 word = w.first / 64, i;
+
+			for (i = 0; i < 16; i++) {
+				__u64 bits = fl->first_set[i & 15];
+
+				if (i > word)
+					break;
+				if (i == word && (w.first % 64) < 63)
+					bits &= (2ULL << (w.first % 64)) - 1;
+				regs_n += popcount64(bits);
+			}
+		} else {
+			regs_n = fl->watched;
+			s->approx_regs++;
+		}
+	} else {
+		regs_n = fl->watched;
+	}
+	s->registrations += regs_n;
+}
+
 static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now, lat;
-	__u32 tgid = pid_tgid >> 32, tid = pid_tgid, sys, restarted, slot;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now, lat, oncpu, examined;
+	__u32 tgid = pid_tgid >> 32, tid = pid_tgid, sys, restarted, slot, passes;
 	struct inflight *fl;
 	struct mux_stats *s;
 	long id;
@@ -324,7 +421,18 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	if (slot >= HIST_SLOTS)
 		slot = HIST_SLOTS - 1;
 	s->hist[slot]++;
-	if (fl->watched != WATCHED_UNKNOWN) {
+
+	/* where the time went: asleep, preempted, on CPU */
+	oncpu = lat - fl->sleep_ns - fl->runq_ns;
+	s->sleep_ns += fl->sleep_ns;
+	s->runq_ns += fl->runq_ns;
+	s->slept_calls += fl->slept;
+	s->wakeups += fl->wakeups;
+	s->hist_oncpu[log2_slot(oncpu)]++;
+	if (fl->slept && is_io(sys))
+		s->copy_ns += now - fl->on_ts;
+
+	if (fl->watched != WATCHED_UNKNOWN && is_wait(sys)) {
 		s->watched_total += fl->watched;
 		s->watched_calls++;
 		if (fl->watched < s->watched_min || s->watched_min == WATCHED_UNKNOWN)
@@ -335,6 +443,34 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		s->unreadable += !fl->unknown_interest;
 		s->unknown_interest += fl->unknown_interest;
 	}
+
+	/* select and poll rescan every fd once per wakeup out of the sleep */
+	passes = 1 + fl->wakeups;
+	if (is_scan(sys)) {
+		s->passes += passes;
+		if (fl->watched != WATCHED_UNKNOWN) {
+			examined = (__u64)fl->watched * passes;
+			s->examined += examined;
+			s->hist_examined[log2_slot(examined)]++;
+		}
+	}
+
+	s->bytes_in += fl->bytes_in;
+	if (sys == MUX_SELECT || sys == MUX_PSELECT6)
+		s->bytes_out += select_bytes_out(fl, ret);
+	else if (sys == MUX_POLL || sys == MUX_PPOLL)
+		s->bytes_out += poll_bytes_out(fl, ret);
+	else if (is_epoll_wait(sys))
+		s->bytes_out += epoll_bytes_out(ret);
+
+	if (is_io(sys)) {
+		fd_touched(tgid, fl->fd);
+		if (ret > 0 && sys != MUX_ACCEPT)
+			s->io_bytes += ret;
+		s->data_calls += ret > 0 || (sys == MUX_ACCEPT && ret == 0);
+	}
+	if (is_wait(sys))
+		account_ready(s, fl, regs, ret, btf, tgid, tid, sys, passes);
 
 	if (ret < 0) {
 		s->errors++;
@@ -351,9 +487,8 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		s->ready_total += ret;
 		if (ret > s->ready_max)
 			s->ready_max = ret;
-	} else if (ret == 0) {
-		track_ctl(tgid, sys, btf ? regs->di : BPF_CORE_READ(regs, di),
-			  btf ? regs->dx : BPF_CORE_READ(regs, dx));
+	} else if (ret == 0 && !is_io(sys)) {
+		track_ctl(tgid, sys, btf ? regs->di : BPF_CORE_READ(regs, di), fl);
 	}
 }
 
@@ -384,6 +519,27 @@ SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
 	on_exit(regs, ret, false);
+	return 0;
+}
+
+/* Off CPU inside a call: asleep (waiting for data) or preempted. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
+{
+	if (prev->tgid == targ_tgid)
+		switched_out(prev, preempt || prev_state == 0 /* TASK_RUNNING */);
+	if (next->tgid == targ_tgid)
+		switched_in(next);
+	return 0;
+}
+
+/* Who wakes a traced thread, and through which callback (the stack). */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking_btf, struct task_struct *p)
+{
+	if (p->tgid == targ_tgid)
+		woken(ctx, p);
 	return 0;
 }
 

@@ -21,6 +21,10 @@ enum mux_sys {
 	MUX_EPOLL_CTL_MOD,
 	MUX_EPOLL_CTL_DEL,
 	MUX_EPOLL_CTL_BADOP,	/* epoll_ctl with an op the kernel rejects */
+	MUX_READ,		/* read, readv, recvfrom, recvmsg */
+	MUX_WRITE,		/* write, writev, sendto, sendmsg */
+	MUX_ACCEPT,		/* accept, accept4 */
+	MUX_OUTSIDE,		/* no traced call: only wakeups are counted */
 	MUX_NR,
 	MUX_NONE = 0xff,
 };
@@ -38,6 +42,12 @@ enum mux_sys {
 
 /* Sentinel for "fds watched could not be determined" */
 #define WATCHED_UNKNOWN		0xffffffffu
+
+/* Kernel stack frames kept per wakeup */
+#define MAX_STACK_DEPTH		32
+
+/* Small log2 histograms of per-call figures: slot k counts [2^(k-1), 2^k) */
+#define LOG2_SLOTS		32
 
 struct stats_key {
 	__u32 tid;
@@ -62,7 +72,54 @@ struct mux_stats {
 	__u32 unknown_interest;	/* epoll waits on an epoll fd of unknown size */
 	__u32 tgid;
 	char comm[TASK_COMM_LEN];
+	/* kernel internals (select/poll/epoll unless noted) */
+	__u64 passes;		/* select/poll scan passes: 1 + wakeups, lower bound */
+	__u64 examined;		/* fds examined: watched x passes (derived) */
+	__u64 registrations;	/* wait-queue entries by the kernel's rules (derived) */
+	__u64 approx_regs;	/* calls whose registrations were approximated */
+	__u64 bytes_in;		/* user->kernel copies by the kernel's rules (derived) */
+	__u64 bytes_out;	/* kernel->user copies (derived) */
+	__u64 wakeups;		/* sched_waking of this thread inside the call */
+	__u64 sleep_ns;		/* off CPU, asleep (voluntary switch) inside the call */
+	__u64 runq_ns;		/* off CPU, preempted but runnable, inside the call */
+	__u64 slept_calls;	/* calls that slept at least once */
+	__u64 copy_ns;		/* on CPU from the last wakeup to exit (read phase 2) */
+	__u64 io_bytes;		/* reads/writes: bytes returned (observed) */
+	__u64 data_calls;	/* reads/writes: calls that returned bytes; accepts: fds */
+	__u64 reports;		/* fd readiness reports (ready fds returned) */
+	__u64 rereports;	/* ... of an fd reported by the previous call, untouched since */
+	__u64 unmapped;		/* epoll events whose data maps to no fd we know */
+	__u32 hist_examined[LOG2_SLOTS];	/* fds examined per call */
+	__u32 hist_oncpu[LOG2_SLOTS];		/* ns on CPU per call */
 	__u32 hist[HIST_SLOTS];	/* latency, see HIST_* */
+};
+
+/* Wakeups of a traced thread, by the syscall it was in and the waker's stack */
+struct wake_key {
+	__u32 sys;		/* enum mux_sys; MUX_OUTSIDE when in no traced call */
+	__s32 stackid;		/* kernel stack at sched_waking, < 0 if lost */
+	char waker[TASK_COMM_LEN];	/* current at sched_waking */
+};
+
+/* Readiness history of one fd of the target */
+struct fd_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+struct fd_state {
+	__u64 last_call;	/* the thread call sequence that last reported it */
+	__u32 last_tid;
+	__u32 touched;		/* read/write/accept on it since that report */
+	__u64 reports;
+	__u64 rereports;
+};
+
+/* epoll_event.data registered for an fd, to map returned events to fds */
+struct epdata_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 data;
 };
 
 struct err_key {
@@ -81,6 +138,8 @@ struct drop_counts {
 	__u64 stats_full;	/* stats map full: a call went uncounted */
 	__u64 errs_full;	/* errs map full */
 	__u64 interest_full;	/* interest map full: an epoll fd untracked */
+	__u64 wakes_full;	/* wakes map full: a wakeup uncounted */
+	__u64 fds_full;		/* fd readiness map full: an fd untracked */
 };
 
 #endif /* IOTRACE_H */

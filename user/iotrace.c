@@ -16,6 +16,7 @@
 #include "iotrace.h"
 #include "iotrace.skel.h"
 #include "epoll_seed.h"
+#include "ksyms.h"
 #include "options.h"
 #include "probes.h"
 #include "report.h"
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
 	struct snapshot snap = {}, prev = {}, delta;
 	struct report_ctx ctx = { .opts = &opts, .target = &target, .probes = &probes };
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct ksyms *ksyms = NULL;
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
 	int err = 1;
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (now_s() >= next_tick) {
-			if (snapshot_take(&snap, probes.skel))
+			if (snapshot_take(&snap, probes.skel, NULL))
 				break;
 			snapshot_diff(&delta, &snap, &prev);
 			report_interval(text, &delta, opts.interval, opts.timestamps);
@@ -136,7 +138,10 @@ int main(int argc, char **argv)
 	}
 	ctx.elapsed = now_s() - start;
 
-	if (snapshot_take(&snap, probes.skel)) {
+	/* symbols for the waker stacks: loaded once, after tracing */
+	ksyms = ksyms_load();
+	ctx.ksyms = ksyms;
+	if (snapshot_take(&snap, probes.skel, ksyms)) {
 		fprintf(stderr, "iotrace: failed to read the BPF maps\n");
 		goto cleanup;
 	}
@@ -146,6 +151,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	snapshot_free(&prev);
+	ksyms_free(ksyms);
 	probes_stop(&probes);
 	target_close(&target);
 	if (json && json != stdout)

@@ -19,6 +19,10 @@ static const char *const sys_names[MUX_NR] = {
 	[MUX_EPOLL_CTL_MOD] = "epoll_ctl(MOD)",
 	[MUX_EPOLL_CTL_DEL] = "epoll_ctl(DEL)",
 	[MUX_EPOLL_CTL_BADOP] = "epoll_ctl(bad op)",
+	[MUX_READ] = "read",
+	[MUX_WRITE] = "write",
+	[MUX_ACCEPT] = "accept",
+	[MUX_OUTSIDE] = "outside",
 };
 
 const char *mux_sys_name(unsigned int sys)

@@ -7,6 +7,7 @@
 
 #define OPT_BTF		1000
 #define OPT_THREADS	1001
+#define OPT_STACKS	1002
 
 const char *argp_program_version = "iotrace 0.1";
 
@@ -24,6 +25,7 @@ static const char doc[] =
 "    iotrace -j out.json -p 1234  # also write the report as JSON\n"
 "    iotrace -j - -- python3 srv.py   # launch, trace, JSON on stdout\n"
 "    iotrace --threads -p 1234    # add per-thread tables\n"
+"    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
 "Latency percentiles are read from a histogram with 8 buckets per power of\n"
@@ -36,6 +38,7 @@ static const struct argp_option option_list[] = {
 	{ "json", 'j', "FILE", 0, "Write the final report as JSON to FILE (- for stdout)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp on each interval summary", 0 },
 	{ "threads", OPT_THREADS, NULL, 0, "Show per-thread tables in the text report", 0 },
+	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
@@ -72,6 +75,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_THREADS:
 		opts->threads = true;
+		break;
+	case OPT_STACKS:
+		opts->stacks = true;
 		break;
 	case OPT_BTF:
 		opts->btf_path = arg;

@@ -15,6 +15,7 @@ struct options {
 	bool timestamps;	/* -T */
 	bool verbose;		/* -v: libbpf debug output */
 	bool threads;		/* --threads: per-thread tables in the text report */
+	bool stacks;		/* --stacks: top waker stacks in the text report */
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */

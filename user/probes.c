@@ -47,11 +47,12 @@ int probes_preflight(const char *btf_path)
 	return 0;
 }
 
-static int try_flavour(struct probes *p, pid_t tgid, const char *btf_path, bool btf)
+/* One attempt: syscall programs as tp_btf or raw_tp, sched programs or not. */
+static int try_config(struct probes *p, pid_t tgid, const char *btf_path, bool btf, bool sched)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
 	struct iotrace_bpf *skel;
-	int err;
+	int err, n = 0;
 
 	skel = iotrace_bpf__open_opts(&opts);
 	if (!skel)
@@ -61,6 +62,8 @@ static int try_flavour(struct probes *p, pid_t tgid, const char *btf_path, bool 
 	bpf_program__set_autoload(skel->progs.sys_exit_btf, btf);
 	bpf_program__set_autoload(skel->progs.sys_enter_raw, !btf);
 	bpf_program__set_autoload(skel->progs.sys_exit_raw, !btf);
+	bpf_program__set_autoload(skel->progs.sched_switch_btf, sched);
+	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
 	err = iotrace_bpf__load(skel);
 	if (!err)
 		err = iotrace_bpf__attach(skel);
@@ -70,22 +73,34 @@ static int try_flavour(struct probes *p, pid_t tgid, const char *btf_path, bool 
 	}
 	p->skel = skel;
 	p->flavour = btf ? "tp_btf" : "raw_tp";
-	p->live[0] = btf ? "tp_btf/sys_enter" : "raw_tp/sys_enter";
-	p->live[1] = btf ? "tp_btf/sys_exit" : "raw_tp/sys_exit";
-	p->live[2] = NULL;
+	p->sched = sched;
+	p->live[n++] = btf ? "tp_btf/sys_enter" : "raw_tp/sys_enter";
+	p->live[n++] = btf ? "tp_btf/sys_exit" : "raw_tp/sys_exit";
+	if (sched) {
+		p->live[n++] = "tp_btf/sched_switch";
+		p->live[n++] = "tp_btf/sched_waking";
+	}
+	p->live[n] = NULL;
 	return 0;
 }
 
 int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbose)
 {
-	int err;
+	/* best first; each later one gives up figures, never correctness */
+	static const struct { bool btf, sched; } configs[] = {
+		{ true, true }, { false, true }, { false, false },
+	};
+	unsigned int i;
+	int err = -ENOENT;
 
 	memset(p, 0, sizeof(*p));
 	verbose_libbpf = verbose;
 	libbpf_set_print(libbpf_print);
-	err = try_flavour(p, tgid, btf_path, true);
-	if (err && err != -EPERM)
-		err = try_flavour(p, tgid, btf_path, false);
+	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		err = try_config(p, tgid, btf_path, configs[i].btf, configs[i].sched);
+		if (!err || err == -EPERM)
+			break;
+	}
 	if (err) {
 		fprintf(stderr, "iotrace: failed to load BPF programs: %s%s\n", strerror(-err),
 			err == -EPERM ? " (run as root or grant CAP_BPF and CAP_PERFMON)" :

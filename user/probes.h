@@ -11,12 +11,13 @@ struct iotrace_bpf;
 struct probes {
 	struct iotrace_bpf *skel;
 	const char *flavour;	/* "tp_btf" or "raw_tp": how sys_enter/exit attached */
+	bool sched;		/* sched_switch and sched_waking attached */
 	const char *live[8];	/* attached probe names, NULL-terminated */
 };
 
 /* Check privileges and BTF before any work; prints the error. */
 int probes_preflight(const char *btf_path);
-/* Load and attach for one tgid, tp_btf first, raw_tp if that fails. */
+/* Load and attach for one tgid: tp_btf first, then raw_tp syscalls, then no sched. */
 int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbose);
 void probes_stop(struct probes *p);
 

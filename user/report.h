@@ -17,6 +17,7 @@ struct report_ctx {
 	const struct epoll_seed *seed;	/* NULL when launched (nothing pre-existed) */
 	double elapsed;			/* s */
 	const char *end_reason;		/* "Ctrl-C", "duration", "target exited" ... */
+	const struct ksyms *ksyms;
 };
 
 /* The calls of one syscall, with the errno table split into failures and interrupts. */
@@ -31,6 +32,10 @@ void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsig
 /* "812ns", "12.3us", "4.56ms", "1.23s" */
 const char *fmt_ns(char *buf, size_t len, double ns);
 
+/* Kernel internals: work per call, time, wakeups, reads/writes, readiness */
+void report_kernel_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx);
+/* Errors of one kind (e.g. EAGAIN) for sys over all threads */
+__u64 snapshot_errno(const struct snapshot *snap, unsigned int sys, unsigned int err);
 void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx);
 void report_interval(FILE *f, const struct snapshot *delta, double secs, bool timestamp);
 int report_json(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx);

@@ -75,6 +75,62 @@ static json_object *errnos_json(const struct snapshot *snap, __u32 tid, unsigned
 	return o;
 }
 
+static json_object *log2_json(const __u32 *hist)
+{
+	json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < LOG2_SLOTS; i++) {
+		json_object *b;
+
+		if (!hist[i])
+			continue;
+		b = json_object_new_object();
+		add_u64(b, "low", i ? 1ULL << (i - 1) : 0);
+		add_u64(b, "high", i ? (1ULL << i) - 1 : 0);
+		add_u64(b, "count", hist[i]);
+		json_object_array_add(a, b);
+	}
+	return a;
+}
+
+/* Where the call's time went; for reads, the two phases of claim M1. */
+static json_object *time_json(const struct mux_stats *s, unsigned int sys)
+{
+	json_object *o = json_object_new_object();
+	__u64 oncpu = s->lat_total - s->sleep_ns - s->runq_ns;
+
+	add_u64(o, "oncpu_ns", oncpu);
+	add_u64(o, "asleep_ns", s->sleep_ns);
+	add_u64(o, "preempted_ns", s->runq_ns);
+	add_u64(o, "slept_calls", s->slept_calls);
+	add_u64(o, "wakeups", s->wakeups);
+	json_object_object_add(o, "oncpu_histogram", log2_json(s->hist_oncpu));
+	if (sys <= MUX_PPOLL && s->examined)
+		add_double(o, "oncpu_ns_per_fd_examined", (double)oncpu / s->examined);
+	if (sys >= MUX_READ && sys <= MUX_ACCEPT)
+		add_u64(o, "copy_phase_ns", s->copy_ns);
+	return o;
+}
+
+static json_object *kernel_json(const struct mux_stats *s, unsigned int sys)
+{
+	json_object *o = json_object_new_object();
+
+	if (sys <= MUX_PPOLL) {
+		add_u64(o, "passes", s->passes);
+		add_u64(o, "fds_examined", s->examined);
+		json_object_object_add(o, "fds_examined_histogram", log2_json(s->hist_examined));
+		add_u64(o, "registrations", s->registrations);
+		add_u64(o, "registrations_approximated_calls", s->approx_regs);
+	} else if (sys == MUX_EPOLL_CTL_ADD) {
+		add_u64(o, "registrations", s->calls - s->errors);
+	}
+	add_u64(o, "bytes_in", s->bytes_in);
+	add_u64(o, "bytes_out", s->bytes_out);
+	return o;
+}
+
 static json_object *sys_json(const struct snapshot *snap, __u32 tid, unsigned int sys,
 			     const struct mux_stats *s)
 {
@@ -89,8 +145,21 @@ static json_object *sys_json(const struct snapshot *snap, __u32 tid, unsigned in
 	json_object_object_add(o, "interrupted_by", errnos_json(snap, tid, sys, true));
 	add_u64(o, "restarted", s->restarts);
 	json_object_object_add(o, "latency", latency_json(s));
+	json_object_object_add(o, "time", time_json(s, sys));
+	if (sys >= MUX_READ) {
+		add_u64(o, "bytes", s->io_bytes);
+		add_u64(o, "data_calls", s->data_calls);
+		return o;
+	}
+	json_object_object_add(o, "kernel", kernel_json(s, sys));
 	if (sys > MUX_EPOLL_PWAIT2)
 		return o;
+	r = json_object_new_object();
+	add_u64(r, "reports", s->reports);
+	add_u64(r, "rereports", s->rereports);
+	if (sys >= MUX_EPOLL_WAIT)
+		add_u64(r, "unmapped_events", s->unmapped);
+	json_object_object_add(o, "readiness", r);
 	add_u64(o, "timeouts", s->timeouts);
 	w = json_object_new_object();
 	add_u64(w, "total", s->watched_total);
@@ -120,6 +189,112 @@ static json_object *syscalls_json(const struct snapshot *snap, __u32 tid,
 	return o;
 }
 
+static json_object *wakeups_json(const struct snapshot *snap, const struct ksyms *ks)
+{
+	json_object *o = json_object_new_object(), *stacks = json_object_new_array();
+	unsigned int s, c;
+	size_t i, k;
+
+	for (s = 0; s < MUX_NR; s++) {
+		json_object *cls = json_object_new_object(), *ctxs = json_object_new_object(), *w;
+		__u64 total = 0;
+
+		for (c = 0; c < WAKE_NR; c++) {
+			total += snap->wake[s][c];
+			if (snap->wake[s][c])
+				add_u64(cls, wake_class_name(c), snap->wake[s][c]);
+		}
+		for (c = 0; c < CTX_NR; c++)
+			if (snap->wake_ctx[s][c])
+				add_u64(ctxs, wake_context_name(c), snap->wake_ctx[s][c]);
+		if (!total) {
+			json_object_put(cls);
+			json_object_put(ctxs);
+			continue;
+		}
+		w = json_object_new_object();
+		add_u64(w, "total", total);
+		json_object_object_add(w, "by_class", cls);
+		json_object_object_add(w, "by_context", ctxs);
+		json_object_object_add(o, mux_sys_name(s), w);
+	}
+	for (i = 0; i < snap->nwakes && i < 20; i++) {
+		const struct wake_row *r = &snap->wakes[i];
+		json_object *e = json_object_new_object(), *frames = json_object_new_array();
+
+		add_str(e, "syscall", mux_sys_name(r->sys));
+		add_str(e, "class", wake_class_name(r->info.cls));
+		add_str(e, "context", wake_context_name(r->info.ctx));
+		add_str(e, "waker_function", r->info.waker_fn ? r->info.waker_fn : "");
+		add_str(e, "waker_comm", r->waker);
+		add_u64(e, "count", r->count);
+		for (k = 0; k < MAX_STACK_DEPTH && r->ips[k]; k++)
+			json_object_array_add(frames, json_object_new_string(
+				ksyms_name(ks, r->ips[k]) ? ksyms_name(ks, r->ips[k]) : "[unknown]"));
+		json_object_object_add(e, "frames", frames);
+		json_object_array_add(stacks, e);
+	}
+	json_object_object_add(o, "top_stacks", stacks);
+	return o;
+}
+
+static json_object *fds_json(const struct snapshot *snap)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < snap->nfdrows; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "fd", json_object_new_int(snap->fdrows[i].fd));
+		add_u64(e, "reports", snap->fdrows[i].reports);
+		add_u64(e, "rereports", snap->fdrows[i].rereports);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static json_object *epolls_json(const struct snapshot *snap)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < snap->nepolls; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "epfd", json_object_new_int(snap->epolls[i].epfd));
+		json_object_object_add(e, "registrations",
+				       json_object_new_int64(snap->epolls[i].registrations));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+/* Syscalls per request: per read that returned data (claims M5, E7) */
+static json_object *per_request_json(const struct snapshot *snap)
+{
+	json_object *o = json_object_new_object();
+	__u64 waits = 0, ctl = 0, reqs = snap->total[MUX_READ].data_calls;
+	unsigned int s;
+
+	for (s = 0; s <= MUX_EPOLL_PWAIT2; s++)
+		waits += snap->total[s].calls;
+	for (s = MUX_EPOLL_CTL_ADD; s <= MUX_EPOLL_CTL_BADOP; s++)
+		ctl += snap->total[s].calls;
+	add_u64(o, "requests", reqs);
+	add_u64(o, "waits", waits);
+	add_u64(o, "epoll_ctl", ctl);
+	add_u64(o, "reads", snap->total[MUX_READ].calls);
+	add_u64(o, "writes", snap->total[MUX_WRITE].calls);
+	add_u64(o, "accepts", snap->total[MUX_ACCEPT].calls);
+	add_u64(o, "eagain", snapshot_errno(snap, MUX_READ, 11) +
+		snapshot_errno(snap, MUX_WRITE, 11) + snapshot_errno(snap, MUX_ACCEPT, 11));
+	if (reqs)
+		add_double(o, "syscalls_per_request", (double)(waits + ctl +
+			   snap->total[MUX_READ].calls + snap->total[MUX_WRITE].calls) / reqs);
+	return o;
+}
+
 /* Where each figure comes from: observed by a probe, or derived. */
 static json_object *sources_json(const struct probes *p)
 {
@@ -134,6 +309,16 @@ static json_object *sources_json(const struct probes *p)
 		"observed: fd sets / pollfd array read from user memory at syscall entry");
 	add_str(o, "fds_watched (epoll waits)",
 		"derived: interest set tracked from epoll_ctl, close, dup2/dup3 and /proc fdinfo at attach");
+	add_str(o, "kernel.passes",
+		"observed lower bound: 1 + sched_waking of the thread during the call");
+	add_str(o, "kernel.fds_examined", "derived: fds_watched x passes (lower bound)");
+	add_str(o, "kernel.registrations",
+		"derived: none for a zero timeout or an error; up to the first ready fd when the "
+		"first pass found one; every polled fd when the call slept");
+	add_str(o, "kernel.bytes_in, kernel.bytes_out",
+		"derived: from the arguments by the kernel's copy rules (shared/KERNEL.md)");
+	add_str(o, "time, wakeups", "observed: tp_btf/sched_switch and tp_btf/sched_waking");
+	add_str(o, "readiness", "observed: fd sets / revents / events read back at syscall exit");
 	return o;
 }
 
@@ -193,6 +378,11 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 		json_object_array_add(threads, o);
 	}
 	json_object_object_add(root, "threads", threads);
+	if (ctx->probes->sched)
+		json_object_object_add(root, "wakeups", wakeups_json(snap, ctx->ksyms));
+	json_object_object_add(root, "fds", fds_json(snap));
+	json_object_object_add(root, "epoll_interest", epolls_json(snap));
+	json_object_object_add(root, "per_request", per_request_json(snap));
 	return root;
 }
 

@@ -169,14 +169,15 @@ void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *
 	unsigned int s;
 
 	print_header(f, snap, ctx);
-	if (!snap->present) {
+	if (!(snap->present & ((1u << (MUX_EPOLL_CTL_BADOP + 1)) - 1))) {
 		fprintf(f, "\nno multiplexing syscalls completed\n");
+		report_kernel_text(f, snap, ctx);
 		print_drops(f, snap);
 		return;
 	}
 	fprintf(f, "\n%-17s %7s %7s %5s %7s %13s %11s\n", "SYSCALL", "CALLS", "FAILED", "INTR",
 		"TIMEOUT", "WATCHED/CALL", "READY/CALL");
-	for (s = 0; s < MUX_NR; s++) {
+	for (s = 0; s <= MUX_EPOLL_CTL_BADOP; s++) {
 		struct sys_row r;
 
 		if (!(snap->present & (1u << s)))
@@ -188,6 +189,7 @@ void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *
 	for (s = 0; s < MUX_NR; s++)
 		if (snap->present & (1u << s))
 			print_latency(f, mux_sys_name(s), &snap->total[s]);
+	report_kernel_text(f, snap, ctx);
 	print_errnos(f, snap, false);
 	print_errnos(f, snap, true);
 	if (snap->nthreads > 1 || ctx->opts->threads)

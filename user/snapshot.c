@@ -34,6 +34,26 @@ void stats_merge(struct mux_stats *dst, const struct mux_stats *src)
 	dst->restarts += src->restarts;
 	dst->unreadable += src->unreadable;
 	dst->unknown_interest += src->unknown_interest;
+	dst->passes += src->passes;
+	dst->examined += src->examined;
+	dst->registrations += src->registrations;
+	dst->approx_regs += src->approx_regs;
+	dst->bytes_in += src->bytes_in;
+	dst->bytes_out += src->bytes_out;
+	dst->wakeups += src->wakeups;
+	dst->sleep_ns += src->sleep_ns;
+	dst->runq_ns += src->runq_ns;
+	dst->slept_calls += src->slept_calls;
+	dst->copy_ns += src->copy_ns;
+	dst->io_bytes += src->io_bytes;
+	dst->data_calls += src->data_calls;
+	dst->reports += src->reports;
+	dst->rereports += src->rereports;
+	dst->unmapped += src->unmapped;
+	for (i = 0; i < LOG2_SLOTS; i++) {
+		dst->hist_examined[i] += src->hist_examined[i];
+		dst->hist_oncpu[i] += src->hist_oncpu[i];
+	}
 	for (i = 0; i < HIST_SLOTS; i++)
 		dst->hist[i] += src->hist[i];
 }
@@ -130,7 +150,113 @@ static void sum_threads(struct snapshot *snap)
 	}
 }
 
-int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel)
+static void *grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 64;
+	p = realloc(arr, *cap * size);
+	if (!p)
+		free(arr);
+	return p;
+}
+
+static int cmp_wake(const void *a, const void *b)
+{
+	const struct wake_row *x = a, *y = b;
+
+	return (x->count < y->count) - (x->count > y->count);
+}
+
+static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel, const struct ksyms *ks)
+{
+	int fd = bpf_map__fd(skel->maps.wakes), sfd = bpf_map__fd(skel->maps.stacks);
+	struct wake_key key, next, *prev = NULL;
+	size_t cap = 0;
+	__u64 count;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct wake_row *r;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &count) || key.sys >= MUX_NR)
+			continue;
+		snap->wakes = grow(snap->wakes, snap->nwakes, &cap, sizeof(*snap->wakes));
+		if (!snap->wakes)
+			return -ENOMEM;
+		r = &snap->wakes[snap->nwakes++];
+		memset(r, 0, sizeof(*r));
+		r->sys = key.sys;
+		r->stackid = key.stackid;
+		r->count = count;
+		memcpy(r->waker, key.waker, sizeof(r->waker));
+		if (key.stackid >= 0)
+			bpf_map_lookup_elem(sfd, &key.stackid, r->ips);
+		wake_classify(ks, r->ips, MAX_STACK_DEPTH, &r->info);
+		snap->wake[r->sys][r->info.cls] += count;
+		snap->wake_ctx[r->sys][r->info.ctx] += count;
+	}
+	qsort(snap->wakes, snap->nwakes, sizeof(*snap->wakes), cmp_wake);
+	return 0;
+}
+
+static int cmp_fdrow(const void *a, const void *b)
+{
+	const struct fd_row *x = a, *y = b;
+
+	if (x->rereports != y->rereports)
+		return (x->rereports < y->rereports) - (x->rereports > y->rereports);
+	return (x->reports < y->reports) - (x->reports > y->reports);
+}
+
+static int read_fds(struct snapshot *snap, struct iotrace_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.fds);
+	struct fd_key key, next, *prev = NULL;
+	struct fd_state st;
+	size_t cap = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &st))
+			continue;
+		snap->fdrows = grow(snap->fdrows, snap->nfdrows, &cap, sizeof(*snap->fdrows));
+		if (!snap->fdrows)
+			return -ENOMEM;
+		snap->fdrows[snap->nfdrows++] = (struct fd_row){
+			.fd = key.fd, .reports = st.reports, .rereports = st.rereports,
+		};
+	}
+	qsort(snap->fdrows, snap->nfdrows, sizeof(*snap->fdrows), cmp_fdrow);
+	return 0;
+}
+
+static int read_epolls(struct snapshot *snap, struct iotrace_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.interest);
+	struct interest_key key, next, *prev = NULL;
+	size_t cap = 0;
+	__s64 n;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &n))
+			continue;
+		snap->epolls = grow(snap->epolls, snap->nepolls, &cap, sizeof(*snap->epolls));
+		if (!snap->epolls)
+			return -ENOMEM;
+		snap->epolls[snap->nepolls++] = (struct epoll_row){ .epfd = key.epfd,
+								     .registrations = n };
+	}
+	return 0;
+}
+
+int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, const struct ksyms *ks)
 {
 	int err;
 
@@ -138,6 +264,12 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel)
 	err = read_stats(snap, bpf_map__fd(skel->maps.stats));
 	if (!err)
 		err = read_errs(snap, bpf_map__fd(skel->maps.errs));
+	if (!err && ks)
+		err = read_wakes(snap, skel, ks);
+	if (!err && ks)
+		err = read_fds(snap, skel);
+	if (!err && ks)
+		err = read_epolls(snap, skel);
 	if (err) {
 		snapshot_free(snap);
 		return err;
@@ -160,6 +292,15 @@ static void stats_sub(struct mux_stats *d, const struct mux_stats *p)
 	d->watched_calls -= p->watched_calls;
 	d->ready_total -= p->ready_total;
 	d->restarts -= p->restarts;
+	d->passes -= p->passes;
+	d->examined -= p->examined;
+	d->registrations -= p->registrations;
+	d->bytes_in -= p->bytes_in;
+	d->bytes_out -= p->bytes_out;
+	d->wakeups -= p->wakeups;
+	d->sleep_ns -= p->sleep_ns;
+	d->runq_ns -= p->runq_ns;
+	d->io_bytes -= p->io_bytes;
 	d->unreadable -= p->unreadable;
 	d->unknown_interest -= p->unknown_interest;
 	for (i = 0; i < HIST_SLOTS; i++)
@@ -196,5 +337,8 @@ void snapshot_free(struct snapshot *snap)
 {
 	free(snap->threads);
 	free(snap->errs);
+	free(snap->wakes);
+	free(snap->fdrows);
+	free(snap->epolls);
 	memset(snap, 0, sizeof(*snap));
 }

@@ -6,8 +6,30 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "iotrace.h"
+#include "ksyms.h"
 
 struct iotrace_bpf;
+
+/* Wakeups with one kernel stack and one waker comm, classified */
+struct wake_row {
+	__u32 sys;
+	__s32 stackid;
+	char waker[TASK_COMM_LEN];
+	__u64 count;
+	struct wake_info info;
+	__u64 ips[MAX_STACK_DEPTH];
+};
+
+struct fd_row {
+	__s32 fd;
+	__u64 reports;
+	__u64 rereports;
+};
+
+struct epoll_row {
+	__s32 epfd;
+	__s64 registrations;
+};
 
 struct thread_stats {
 	__u32 tid;
@@ -31,9 +53,19 @@ struct snapshot {
 	struct err_count *errs;
 	size_t nerrs;
 	struct drop_counts drops;
+	/* final snapshot only (snapshot_take with ksyms) */
+	__u64 wake[MUX_NR][WAKE_NR];
+	__u64 wake_ctx[MUX_NR][CTX_NR];
+	struct wake_row *wakes;		/* most frequent first */
+	size_t nwakes;
+	struct fd_row *fdrows;		/* most re-reported first */
+	size_t nfdrows;
+	struct epoll_row *epolls;
+	size_t nepolls;
 };
 
-int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel);
+/* ks NULL: counters only (interval summaries); else wakeups, fds, epolls too */
+int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, const struct ksyms *ks);
 /* cur - prev for the counters and histograms (max and min stay cur's) */
 void snapshot_diff(struct snapshot *out, const struct snapshot *cur,
 		   const struct snapshot *prev);

@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include "oracle.h"
 
 struct tally {
 	long calls, timeouts, interrupted, watched, watched_calls, ready;
@@ -216,18 +217,6 @@ static void run_epoll(void)
 	/* interrupted: 1 watched */
 	arm_interrupt();
 	record(do_epoll(epfd, 8, -1), 1);
-}
-
-static void wait_for_go(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	printf("ready %d\n", getpid());
-	fflush(stdout);
-	sigwaitinfo(&set, NULL);
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/select.h>
 #include <unistd.h>
+#include "oracle.h"
 
 #define NTHREADS 3
 
@@ -45,17 +46,10 @@ int main(int argc, char **argv)
 	struct job jobs[NTHREADS];
 	pthread_t th[NTHREADS];
 	struct timeval tv = { 0, 0 };
-	sigset_t set;
 	int i;
 
-	if (argc > 1 && !strcmp(argv[1], "--wait")) {
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready %d\n", getpid());
-		fflush(stdout);
-		sigwaitinfo(&set, NULL);
-	}
+	if (argc > 1 && !strcmp(argv[1], "--wait"))
+		wait_for_go();
 	for (i = 0; i < NTHREADS; i++) {
 		jobs[i].index = i + 1;
 		pthread_create(&th[i], NULL, worker, &jobs[i]);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bytes the kernel copies between user and kernel memory per call, derived
+ * from the arguments by the rules of fs/select.c and fs/eventpoll.c (see
+ * shared/KERNEL.md). Nothing here is observed: the report says "derived".
+ */
+#ifndef COPIES_BPF_H
+#define COPIES_BPF_H
+
+#include "state.bpf.h"
+
+#define RLIMIT_NOFILE		7
+#define EPOLL_EVENT_SIZE	12	/* packed on x86_64 */
+
+/* A 16-byte timeval/timespec: copied in if given; remaining time copied back if non-zero */
+static __always_inline void timeout_in(struct inflight *fl, const void *utime)
+{
+	__s64 t[2] = {};
+
+	if (!utime)
+		return;
+	fl->bytes_in += 16;
+	if (bpf_probe_read_user(t, sizeof(t), utime))
+		return;
+	if (!t[0] && !t[1])
+		fl->zero_timeout = 1;
+	else
+		fl->tmo_out = 16;
+}
+
+/* select/pselect6: nfds clamped to max_fds, FDS_BYTES per non-NULL set */
+static __always_inline void select_copies(struct inflight *fl, int n, unsigned long in,
+					  unsigned long out, unsigned long ex,
+					  const void *tvp, const void *sigpack)
+{
+	__u32 nsets = !!in + !!out + !!ex;
+	struct { __u64 p; __u64 size; } pack;
+
+	timeout_in(fl, tvp);
+	if (sigpack) {
+		fl->bytes_in += 16;
+		if (!bpf_probe_read_user(&pack, sizeof(pack), sigpack) && pack.p)
+			fl->bytes_in += 8;
+	}
+	fl->set_bytes = n > 0 ? nsets * 8 * ((n + 63) / 64) : 0;
+	fl->bytes_in += fl->set_bytes;
+}
+
+static __always_inline __u32 select_bytes_out(const struct inflight *fl, long ret)
+{
+	return (ret >= 0 ? fl->set_bytes : 0) + fl->tmo_out;
+}
+
+/* poll/ppoll: 8 B per pollfd in (unless above RLIMIT_NOFILE), 2 B revents out */
+static __always_inline void poll_copies(struct inflight *fl, struct task_struct *task,
+					__u32 nfds, const void *tsp, const void *sigmask)
+{
+	__u64 limit = BPF_CORE_READ(task, signal, rlim[RLIMIT_NOFILE].rlim_cur);
+
+	fl->nfds = nfds;
+	if (nfds <= limit)
+		fl->bytes_in += 8 * nfds;
+	timeout_in(fl, tsp);
+	if (sigmask)
+		fl->bytes_in += 8;
+}
+
+static __always_inline bool is_interrupt(long ret)
+{
+	return ret == -4 || (ret <= -512 && ret >= -516);
+}
+
+static __always_inline __u32 poll_bytes_out(const struct inflight *fl, long ret)
+{
+	/* revents are written back after do_poll, interrupted or not */
+	return (ret >= 0 || is_interrupt(ret) ? 2 * fl->nfds : 0) + fl->tmo_out;
+}
+
+static __always_inline __u32 epoll_bytes_out(long ret)
+{
+	return ret > 0 ? EPOLL_EVENT_SIZE * ret : 0;
+}
+
+#endif

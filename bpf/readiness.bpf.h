@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which fds a call returned ready, read back at exit (select's out sets,
+ * poll's revents, epoll's events mapped to fds through the data given to
+ * epoll_ctl), and the level-triggered re-report count: an fd reported by a
+ * thread's previous call too, with no read, write or accept on it since.
+ * The first ready fd also tells how far the kernel's first pass registered.
+ */
+#ifndef READINESS_BPF_H
+#define READINESS_BPF_H
+
+#include "state.bpf.h"
+#include "fdsets.bpf.h"
+
+#define POLLNVAL	0x20
+#define EPOLL_CHUNK	16	/* events per read */
+#define EPOLL_MAX_CHUNKS 4096
+
+struct ready_walk {
+	__u64 reports, rereports;
+	const void *uptr[3];	/* select: out sets; poll: pollfds; epoll: events */
+	__u64 call_seq;
+	__u32 tgid, tid;
+	__u32 n;		/* select: nbits; poll: entries; epoll: events */
+	__s32 first;		/* first ready fd (select) or entry index (poll), -1 */
+	__u32 before_first;	/* poll: entries with fd >= 0 before the first ready one */
+	__u32 first_nval;	/* poll: the first ready entry was POLLNVAL */
+	__u32 unmapped;		/* epoll: events whose data maps to no known fd */
+};
+
+/*
+ * Record one ready fd; returns 1 for a re-report, 0 for a first report, -1
+ * if untracked. A global function: the verifier checks it once, not once
+ * per bit of every set it is called from.
+ */
+__noinline int fd_ready(__u32 tgid, __u32 tid, __u64 call_seq, __s32 fd)
+{
+	struct fd_key key = { .tgid = tgid, .fd = fd };
+	struct fd_state *st = bpf_map_lookup_elem(&fds, &key), zero = {};
+	int rereport = 0;
+
+	if (!st) {
+		bpf_map_update_elem(&fds, &key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&fds, &key);
+		if (!st) {
+			__sync_fetch_and_add(&drops.fds_full, 1);
+			return -1;
+		}
+	}
+	st->reports++;
+	if (st->reports > 1 && st->last_tid == tid && st->last_call + 1 == call_seq &&
+	    !st->touched) {
+		st->rereports++;
+		rereport = 1;
+	}
+	st->last_call = call_seq;
+	st->last_tid = tid;
+	st->touched = 0;
+	return rereport;
+}
+
+static __always_inline void report_fd(struct ready_walk *w, __s32 fd)
+{
+	int r = fd_ready(w->tgid, w->tid, w->call_seq, fd);
+
+	if (r >= 0)
+		w->reports++;
+	if (r > 0)
+		w->rereports++;
+}
+
+/* A read, write or accept on fd: its next report is not a re-report. */
+static __always_inline void fd_touched(__u32 tgid, __s32 fd)
+{
+	struct fd_key key = { .tgid = tgid, .fd = fd };
+	struct fd_state *st = bpf_map_lookup_elem(&fds, &key);
+
+	if (st)
+		st->touched = 1;
+}
+
+/* One 64-fd word of select's out sets; a chunk of 16 words is read at a time. */
+static long walk_select_word(__u32 word, struct ready_walk *w)
+{
+	__u32 zero = 0, first = word & ~(SET_CHUNK_WORDS - 1), slot = word & (SET_CHUNK_WORDS - 1);
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+	__u64 size, bits;
+	__u32 words, k, b;
+
+	if (!buf || word * 64 >= w->n)
+		return 1;
+	if (!slot) {
+		words = (w->n - first * 64 + 63) / 64;
+		size = (words > SET_CHUNK_WORDS ? SET_CHUNK_WORDS : words) * 8;
+		if (size > sizeof(buf->sets[0]))
+			size = sizeof(buf->sets[0]);
+		for (k = 0; k < 3; k++) {
+			if (!w->uptr[k] || bpf_probe_read_user(buf->sets[k], size,
+							       w->uptr[k] + first * 8))
+				__builtin_memset(buf->sets[k], 0, sizeof(buf->sets[k]));
+		}
+	}
+	bits = buf->sets[0][slot] | buf->sets[1][slot] | buf->sets[2][slot];
+	if (w->n - word * 64 < 64)
+		bits &= (1ULL << (w->n - word * 64)) - 1;
+	if (bits && w->first < 0)
+		w->first = word * 64 + popcount64((bits & -bits) - 1);
+	for (b = 0; b < 64 && bits; b++) {
+		report_fd(w, word * 64 + popcount64((bits & -bits) - 1));
+		bits &= bits - 1;
+	}
+	return 0;
+}
+
+static long walk_poll_chunk(__u32 chunk, struct ready_walk *w)
+{
+	__u32 zero = 0, first = chunk * POLL_CHUNK, i;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+	__u64 n, size;
+
+	if (!buf || first >= w->n)
+		return 1;
+	n = w->n - first;
+	if (n > POLL_CHUNK)
+		n = POLL_CHUNK;
+	size = n * 8;
+	if (size > sizeof(buf->pfds))
+		size = sizeof(buf->pfds);
+	if (bpf_probe_read_user(buf->pfds, size, w->uptr[0] + first * 8))
+		return 1;
+	for (i = 0; i < POLL_CHUNK && i < n; i++) {
+		if (buf->pfds[i].fd < 0)
+			continue;
+		if (!buf->pfds[i].revents) {
+			if (w->first < 0)
+				w->before_first++;
+			continue;
+		}
+		if (w->first < 0) {
+			w->first = first + i;
+			w->first_nval = buf->pfds[i].revents & POLLNVAL;
+		}
+		report_fd(w, buf->pfds[i].fd);
+	}
+	return 0;
+}
+
+static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
+{
+	struct { __u32 events; __u64 data; } __attribute__((packed)) ev[EPOLL_CHUNK];
+	struct epdata_key key = { .tgid = w->tgid };
+	__u32 first = chunk * EPOLL_CHUNK, i;
+	__u64 n, size;
+	__s32 *fd;
+
+	if (first >= w->n)
+		return 1;
+	n = w->n - first;
+	if (n > EPOLL_CHUNK)
+		n = EPOLL_CHUNK;
+	size = n * sizeof(ev[0]);
+	if (size > sizeof(ev))
+		size = sizeof(ev);
+	if (bpf_probe_read_user(ev, size, w->uptr[0] + first * sizeof(ev[0])))
+		return 1;
+	for (i = 0; i < EPOLL_CHUNK && i < n; i++) {
+		key.data = ev[i].data;
+		fd = bpf_map_lookup_elem(&epdata, &key);
+		if (fd)
+			report_fd(w, *fd);
+		else
+			w->unmapped++;
+	}
+	return 0;
+}
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Time asleep versus on CPU inside a call (sched_switch), and who woke the
+ * thread (sched_waking, with the waker's kernel stack). Both need BTF task
+ * pointers to reach the sleeper's task storage: tp_btf only.
+ */
+#ifndef SCHED_BPF_H
+#define SCHED_BPF_H
+
+#include "state.bpf.h"
+
+static __always_inline void switched_out(struct task_struct *prev, bool runnable)
+{
+	struct inflight *fl = bpf_task_storage_get(&inflight, prev, 0, 0);
+
+	if (!fl || fl->sys == MUX_NONE)
+		return;
+	fl->off_ts = bpf_ktime_get_ns();
+	fl->off_sleep = !runnable;
+}
+
+static __always_inline void switched_in(struct task_struct *next)
+{
+	struct inflight *fl = bpf_task_storage_get(&inflight, next, 0, 0);
+	__u64 now, delta;
+
+	if (!fl || !fl->off_ts)
+		return;
+	now = bpf_ktime_get_ns();
+	delta = now - fl->off_ts;
+	if (fl->off_sleep) {
+		fl->sleep_ns += delta;
+		fl->slept = 1;
+		fl->on_ts = now;
+	} else {
+		fl->runq_ns += delta;
+	}
+	fl->off_ts = 0;
+}
+
+static __always_inline void woken(void *ctx, struct task_struct *p)
+{
+	struct inflight *fl = bpf_task_storage_get(&inflight, p, 0, 0);
+	struct wake_key key = { .sys = MUX_OUTSIDE };
+	__u64 one = 1, *n;
+	long err;
+
+	if (fl && fl->sys != MUX_NONE) {
+		key.sys = fl->sys & 0xff;
+		fl->wakeups++;
+	}
+	key.stackid = bpf_get_stackid(ctx, &stacks, 0);
+	bpf_get_current_comm(key.waker, sizeof(key.waker));
+	n = bpf_map_lookup_elem(&wakes, &key);
+	if (n) {
+		__sync_fetch_and_add(n, 1);
+		return;
+	}
+	/* two CPUs may insert the same key at once: the loser adds instead */
+	err = bpf_map_update_elem(&wakes, &key, &one, BPF_NOEXIST);
+	if (err == -17 /* EEXIST */ && (n = bpf_map_lookup_elem(&wakes, &key)))
+		__sync_fetch_and_add(n, 1);
+	else if (err)
+		__sync_fetch_and_add(&drops.wakes_full, 1);
+}
+
+#endif

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Maps and the per-thread in-flight record shared by iotrace's BPF modules. */
+#ifndef STATE_BPF_H
+#define STATE_BPF_H
+
+#include "iotrace.h"
+
+const volatile __u32 targ_tgid = 0;
+
+/* The call a thread is inside, kept in task storage (no hash on the hot path). */
+struct inflight {
+	__u64 ts;		/* ns at entry */
+	__u64 call_seq;		/* this thread's multiplexer calls, for re-reports */
+	__u64 off_ts;		/* ns at switch-out inside the call, 0 when on CPU */
+	__u64 on_ts;		/* ns at the last switch-in after a sleep */
+	__u64 sleep_ns;		/* asleep inside the call */
+	__u64 runq_ns;		/* preempted inside the call */
+	__u64 epdata;		/* epoll_ctl: the event's data */
+	__u32 sys;		/* enum mux_sys (| 0x100 if restarted), MUX_NONE outside */
+	__u32 watched;		/* fds watched, or WATCHED_UNKNOWN */
+	__u32 unknown_interest;	/* epoll fd of unknown interest size */
+	__u32 restart_sys;	/* sys of a call that exited -ERESTART_RESTARTBLOCK */
+	__u32 restart_watched;
+	__u32 wakeups;		/* sched_waking during the call */
+	__u32 bytes_in;		/* derived at entry */
+	__u32 set_bytes;	/* select: bytes per direction for the fd sets */
+	__u32 tmo_out;		/* bytes of remaining time written back on exit */
+	__u32 nfds;		/* poll: array entries; select: clamped nfds */
+	__s32 fd;		/* read/write/accept: the fd; epoll_ctl: the target */
+	__u8 zero_timeout;	/* non-NULL zero timeout: the kernel registers nothing */
+	__u8 off_sleep;		/* the switch-out was a sleep, not a preemption */
+	__u8 slept;
+	__u8 first_valid;	/* first_set holds every watched fd (nfds <= 1024) */
+	__u64 first_set[16];	/* select: union of the sets, first 1024 fds */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct stats_key);
+	__type(value, struct mux_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct err_key);
+	__type(value, __u64);
+} errs SEC(".maps");
+
+/* Registrations per epoll fd, from epoll_ctl and the loader's /proc scan. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct interest_key);
+	__type(value, __s64);
+} interest SEC(".maps");
+
+/* The epoll fd each registered fd belongs to: close() ends a registration. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct interest_key);	/* {tgid, registered fd} */
+	__type(value, __s32);			/* its epoll fd */
+} registered SEC(".maps");
+
+/* epoll_event.data -> fd, to tell which fds an epoll_wait returned */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct epdata_key);
+	__type(value, __s32);
+} epdata SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct fd_key);
+	__type(value, struct fd_state);
+} fds SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct wake_key);
+	__type(value, __u64);
+} wakes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 4096);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct drop_counts drops = {};
+
+static __always_inline bool is_wait(__u32 sys)
+{
+	return sys <= MUX_EPOLL_PWAIT2;
+}
+
+static __always_inline bool is_scan(__u32 sys)
+{
+	return sys <= MUX_PPOLL;	/* select, pselect6, poll, ppoll */
+}
+
+static __always_inline bool is_epoll_wait(__u32 sys)
+{
+	return sys >= MUX_EPOLL_WAIT && sys <= MUX_EPOLL_PWAIT2;
+}
+
+static __always_inline bool is_io(__u32 sys)
+{
+	return sys >= MUX_READ && sys <= MUX_ACCEPT;
+}
+
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 slot = v ? log2_u64(v) + 1 : 0;
+
+	return slot < LOG2_SLOTS ? slot : LOG2_SLOTS - 1;
+}
+
+#endif

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Kernel internals made measurable (claims S1-S6, P2, E1-E5, M1-M4).
+
+Each workload is tests/progs/internals.c, attached with -p after it has set
+nothing up (--wait), so every traced call is one the workload made.
+"""
+from helpers import attach, last_json_line, prog
+
+K, M = 4, 8            # K blocking waits on M idle sockets
+
+
+def run(*args):
+    report, out = attach([prog("internals"), "--wait"] + [str(a) for a in args])
+    return report, last_json_line(out)
+
+
+def fds_bytes(nfds):
+    """fd_set bytes the kernel copies per set: 8 * ceil(n / 64)."""
+    return 8 * ((nfds + 63) // 64)
+
+
+def check_scan(name, sysname, bytes_in, bytes_out, wake_class="pollwake"):
+    report, facts = run("scan", name, K, M)
+    s = report["syscalls"][sysname]
+    k = s["kernel"]
+    assert s["calls"] == K and s["fds_ready"]["total"] == K
+    assert s["fds_watched"]["total"] == K * M
+    if wake_class == "pollwake":
+        # S2, S3, S4: slept once, woken once by pollwake, rescanned every fd
+        assert k["passes"] == 2 * K, k
+        assert k["fds_examined"] == 2 * M * K, k
+        assert k["registrations"] == M * K, k             # slept: every fd
+    assert (k["bytes_in"], k["bytes_out"]) == (bytes_in(facts), bytes_out(facts)), k
+    assert report["wakeups"][sysname]["by_class"] == {wake_class: K}, report["wakeups"]
+    assert s["time"]["slept_calls"] == K and s["time"]["asleep_ns"] >= K * 25_000_000
+    # the ready fd was read after each report: never a re-report
+    assert s["readiness"] == {**s["readiness"], "reports": K, "rereports": 0}
+    assert {"fd": facts["target"], "reports": K, "rereports": 0} in report["fds"]
+    r = report["syscalls"]["read"]
+    assert (r["calls"], r["bytes"], r["data_calls"]) == (K, K, K), r
+    return report
+
+
+def test_select_blocking_scan_passes_registrations_pollwake():
+    check_scan("select", "select", lambda f: K * fds_bytes(f["maxfd"] + 1),
+               lambda f: K * fds_bytes(f["maxfd"] + 1))
+
+
+def test_pselect6_blocking_scan_passes_registrations_pollwake():
+    # glibc's select() passes NULL as the sigmask pack (strace: "..., NULL)")
+    check_scan("pselect6", "pselect6", lambda f: K * fds_bytes(f["maxfd"] + 1),
+               lambda f: K * fds_bytes(f["maxfd"] + 1))
+
+
+def test_poll_blocking_scan_passes_registrations_pollwake():
+    check_scan("poll", "poll", lambda f: K * 8 * M, lambda f: K * 2 * M)
+
+
+def test_ppoll_blocking_scan_passes_registrations_pollwake():
+    check_scan("ppoll", "ppoll", lambda f: K * 8 * M, lambda f: K * 2 * M)
+
+
+def test_epoll_blocking_wait_ep_poll_callback_events_bytes():
+    """E1, E2, E4: registration once per ADD, no fd set copied in, 12 B out per event."""
+    report = check_scan("epoll", "epoll_wait", lambda f: 0, lambda f: 12 * K,
+                        wake_class="ep_poll_callback")
+    add = report["syscalls"]["epoll_ctl(ADD)"]
+    assert add["calls"] == M and add["kernel"] == {"registrations": M, "bytes_in": 12 * M,
+                                                   "bytes_out": 0}
+    assert report["epoll_interest"] == [{"epfd": report["epoll_interest"][0]["epfd"],
+                                         "registrations": M}]
+
+
+def test_zero_timeout_one_pass_no_registrations():
+    for name in ("select", "poll"):
+        report, _ = run("zero", name, K, M)
+        s = report["syscalls"][name]
+        assert s["timeouts"] == K
+        assert s["kernel"]["passes"] == K and s["kernel"]["fds_examined"] == K * M
+        assert s["kernel"]["registrations"] == 0, s["kernel"]
+        assert s["time"]["slept_calls"] == 0 and name not in report.get("wakeups", {})
+
+
+def test_blocking_recv_wait_and_copy_phases():
+    """M1, M2: the thread sleeps until the data comes, then copies it on CPU."""
+    delay_ms, size = 60, 5000
+    report, facts = run("recv", delay_ms, size)
+    r = report["syscalls"]["read"]
+    assert facts["bytes"] == size
+    assert (r["calls"], r["bytes"], r["data_calls"]) == (1, size, 1), r
+    t = r["time"]
+    assert t["slept_calls"] == 1 and t["asleep_ns"] >= 0.9 * delay_ms * 1e6, t
+    assert t["copy_phase_ns"] > 0
+    assert r["latency"]["max_ns"] >= t["asleep_ns"] + t["copy_phase_ns"]
+    w = report["wakeups"]["read"]
+    assert w["total"] == 1 and set(w["by_class"]) <= {"direct", "autoremove"}, w
+
+
+def test_nonblocking_loop_eagain_count():
+    """M3: a non-blocking read returns EAGAIN at once, again and again."""
+    report, facts = run("nbloop", 20)
+    r = report["syscalls"]["read"]
+    assert facts["eagain"] > 100
+    assert r["errno"] == {"EAGAIN": facts["eagain"]}, r["errno"]
+    assert r["calls"] == facts["eagain"] + 1 and r["data_calls"] == 1
+    assert report["per_request"]["eagain"] == facts["eagain"]
+
+
+def test_level_triggered_listener_rereported():
+    """S6: a pending connection never accepted is reported on every select."""
+    n = 6
+    report, facts = run("listen", n)
+    s = report["syscalls"]["select"]
+    assert s["calls"] == n and s["readiness"]["reports"] == n
+    assert s["readiness"]["rereports"] == n - 1          # every call after the first
+    assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+    assert s["kernel"]["registrations"] == n              # up to the ready fd: itself
+
+
+def test_edge_triggered_reported_once():
+    """E5: edge-triggered epoll reports a never-drained fd once."""
+    n = 5
+    report, facts = run("et", n)
+    s = report["syscalls"]["epoll_wait"]
+    assert facts["ready"] == 1
+    assert s["calls"] == n and s["timeouts"] == n - 1
+    assert report["fds"] == [{"fd": facts["fd"], "reports": 1, "rereports": 0}]

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The text report's kernel-internals sections: what each call cost the
+ * kernel (passes, fds examined, registrations, bytes copied), where its
+ * time went, who woke the thread, the reads and writes around the waits,
+ * and which fds kept being reported ready.
+ */
+#include <string.h>
+#include "names.h"
+#include "report.h"
+
+#define EAGAIN_ERRNO	11
+#define TOP_FDS		5
+#define TOP_STACKS	8
+
+__u64 snapshot_errno(const struct snapshot *snap, unsigned int sys, unsigned int err)
+{
+	__u64 n = 0;
+	size_t i;
+
+	for (i = 0; i < snap->nerrs; i++)
+		if (snap->errs[i].sys == sys && snap->errs[i].err == err)
+			n += snap->errs[i].count;
+	return n;
+}
+
+static bool has(const struct snapshot *snap, unsigned int sys)
+{
+	return snap->present & (1u << sys) && snap->total[sys].calls;
+}
+
+static double per_call(__u64 v, const struct mux_stats *s)
+{
+	return s->calls ? (double)v / s->calls : 0;
+}
+
+static void print_work(FILE *f, const struct snapshot *snap)
+{
+	unsigned int s;
+
+	fprintf(f, "\nKERNEL WORK PER CALL   (d) derived from arguments; (lb) lower bound\n");
+	fprintf(f, "%-17s %8s %10s %9s %9s %9s\n", "SYSCALL", "PASSES", "EXAMINED", "REGS(d)",
+		"IN B(d)", "OUT B(d)");
+	for (s = 0; s <= MUX_EPOLL_CTL_BADOP; s++) {
+		const struct mux_stats *st = &snap->total[s];
+
+		if (!has(snap, s))
+			continue;
+		fprintf(f, "%-17s", mux_sys_name(s));
+		if (s <= MUX_PPOLL)
+			fprintf(f, " %6.2f lb %8.2f lb %9.2f", per_call(st->passes, st),
+				per_call(st->examined, st), per_call(st->registrations, st));
+		else if (s == MUX_EPOLL_CTL_ADD)
+			fprintf(f, " %8s %10s %9.2f", "-", "-",
+				per_call(st->calls - (st->errors), st));
+		else
+			fprintf(f, " %8s %10s %9s", "-", "-", "-");
+		fprintf(f, " %9.1f %9.1f\n", per_call(st->bytes_in, st), per_call(st->bytes_out, st));
+	}
+}
+
+static void print_time(FILE *f, const struct snapshot *snap)
+{
+	unsigned int s;
+	char b[4][16];
+
+	fprintf(f, "\nTIME PER CALL          ON-CPU = latency - asleep - preempted\n");
+	fprintf(f, "%-17s %9s %9s %9s %6s %10s\n", "SYSCALL", "ON-CPU", "ASLEEP", "PREEMPTED",
+		"SLEPT", "CPU/FD");
+	for (s = 0; s < MUX_OUTSIDE; s++) {
+		const struct mux_stats *st = &snap->total[s];
+		double oncpu;
+
+		if (!has(snap, s))
+			continue;
+		oncpu = (double)st->lat_total - st->sleep_ns - st->runq_ns;
+		fprintf(f, "%-17s %9s %9s %9s %5.0f%%", mux_sys_name(s),
+			fmt_ns(b[0], 16, oncpu / st->calls),
+			fmt_ns(b[1], 16, per_call(st->sleep_ns, st)),
+			fmt_ns(b[2], 16, per_call(st->runq_ns, st)),
+			100.0 * st->slept_calls / st->calls);
+		if (s <= MUX_PPOLL && st->examined)
+			fprintf(f, " %10s\n", fmt_ns(b[3], 16, oncpu / st->examined));
+		else
+			fprintf(f, " %10s\n", "-");
+	}
+}
+
+static void print_wakeups(FILE *f, const struct snapshot *snap)
+{
+	bool any = false;
+	unsigned int s, c;
+	char buf[32];
+
+	for (s = 0; s < MUX_NR; s++) {
+		__u64 total = 0;
+		bool first = true;
+
+		for (c = 0; c < WAKE_NR; c++)
+			total += snap->wake[s][c];
+		if (!total)
+			continue;
+		if (!any)
+			fprintf(f, "\nWAKEUPS (sched_waking; callback above try_to_wake_up)\n");
+		any = true;
+		fprintf(f, "  %-15s %7llu ", mux_sys_name(s), (unsigned long long)total);
+		for (c = 0; c < WAKE_NR; c++) {
+			if (!snap->wake[s][c])
+				continue;
+			snprintf(buf, sizeof(buf), "%s %llu", wake_class_name(c),
+				 (unsigned long long)snap->wake[s][c]);
+			fprintf(f, "%s%s", first ? "" : ", ", buf);
+			first = false;
+		}
+		fprintf(f, "  [");
+		for (c = 0, first = true; c < CTX_NR; c++) {
+			if (!snap->wake_ctx[s][c])
+				continue;
+			fprintf(f, "%s%s %llu", first ? "" : ", ", wake_context_name(c),
+				(unsigned long long)snap->wake_ctx[s][c]);
+			first = false;
+		}
+		fprintf(f, "]\n");
+	}
+}
+
+static void print_io(FILE *f, const struct snapshot *snap)
+{
+	__u64 mux = 0, ctl = 0, reqs;
+	unsigned int s;
+	char b[3][16];
+
+	if (!has(snap, MUX_READ) && !has(snap, MUX_WRITE) && !has(snap, MUX_ACCEPT))
+		return;
+	fprintf(f, "\nREADS, WRITES, ACCEPTS  WAIT = asleep in the call; COPY = on CPU after the wakeup\n");
+	fprintf(f, "%-8s %8s %8s %10s %9s %9s %9s\n", "SYSCALL", "CALLS", "EAGAIN", "BYTES",
+		"ON-CPU", "WAIT", "COPY");
+	for (s = MUX_READ; s <= MUX_ACCEPT; s++) {
+		const struct mux_stats *st = &snap->total[s];
+
+		if (!has(snap, s))
+			continue;
+		fprintf(f, "%-8s %8llu %8llu %10llu %9s %9s %9s\n", mux_sys_name(s),
+			(unsigned long long)st->calls,
+			(unsigned long long)snapshot_errno(snap, s, EAGAIN_ERRNO),
+			(unsigned long long)st->io_bytes,
+			fmt_ns(b[0], 16, ((double)st->lat_total - st->sleep_ns - st->runq_ns) /
+			       st->calls),
+			fmt_ns(b[1], 16, per_call(st->sleep_ns, st)),
+			fmt_ns(b[2], 16, st->slept_calls ? (double)st->copy_ns / st->slept_calls : 0));
+	}
+	for (s = 0; s <= MUX_EPOLL_PWAIT2; s++)
+		mux += snap->total[s].calls;
+	for (s = MUX_EPOLL_CTL_ADD; s <= MUX_EPOLL_CTL_BADOP; s++)
+		ctl += snap->total[s].calls;
+	reqs = snap->total[MUX_READ].data_calls;
+	if (reqs)
+		fprintf(f, "syscalls per request (per read that returned data): %.2f = waits %.2f"
+			" + epoll_ctl %.2f + reads %.2f + writes %.2f\n",
+			(double)(mux + ctl + snap->total[MUX_READ].calls +
+				 snap->total[MUX_WRITE].calls) / reqs,
+			(double)mux / reqs, (double)ctl / reqs,
+			(double)snap->total[MUX_READ].calls / reqs,
+			(double)snap->total[MUX_WRITE].calls / reqs);
+}
+
+static void print_readiness(FILE *f, const struct snapshot *snap)
+{
+	size_t i;
+
+	if (!snap->nfdrows)
+		return;
+	fprintf(f, "\nREADY FDS  RE-REPORTS = ready again on the thread's next call, untouched\n");
+	fprintf(f, "%8s %10s %10s\n", "FD", "REPORTS", "RE-REPORTS");
+	for (i = 0; i < snap->nfdrows && i < TOP_FDS; i++)
+		fprintf(f, "%8d %10llu %10llu\n", snap->fdrows[i].fd,
+			(unsigned long long)snap->fdrows[i].reports,
+			(unsigned long long)snap->fdrows[i].rereports);
+	if (snap->nfdrows > TOP_FDS)
+		fprintf(f, "... %zu more fds (all in the JSON)\n", snap->nfdrows - TOP_FDS);
+}
+
+static void print_stacks(FILE *f, const struct snapshot *snap, const struct ksyms *ks)
+{
+	size_t i, k;
+
+	for (i = 0; i < snap->nwakes && i < TOP_STACKS; i++) {
+		const struct wake_row *r = &snap->wakes[i];
+
+		fprintf(f, "\n%s woken via %s (%s, waker %s): %llu\n", mux_sys_name(r->sys),
+			wake_class_name(r->info.cls), wake_context_name(r->info.ctx), r->waker,
+			(unsigned long long)r->count);
+		for (k = 0; k < MAX_STACK_DEPTH && r->ips[k]; k++) {
+			const char *fn = ksyms_name(ks, r->ips[k]);
+
+			fprintf(f, "    %s\n", fn ? fn : "[unknown]");
+		}
+	}
+}
+
+void report_kernel_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+{
+	if (snap->present & ((1u << (MUX_EPOLL_CTL_BADOP + 1)) - 1)) {
+		print_work(f, snap);
+		if (ctx->probes->sched)
+			print_time(f, snap);
+	}
+	if (ctx->probes->sched)
+		print_wakeups(f, snap);
+	else
+		fprintf(f, "\nwakeups and time asleep: not measured (sched tracepoints did not attach)\n");
+	print_io(f, snap);
+	print_readiness(f, snap);
+	if (ctx->opts->stacks)
+		print_stacks(f, snap, ctx->ksyms);
+}
