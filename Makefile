@@ -15,8 +15,8 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
 USER_SRCS := $(wildcard user/*.c) lib/numparse.c
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
-BPF_OBJS := $(OUTPUT)/iotrace.bpf.o
-SKELS := $(OUTPUT)/iotrace.skel.h
+BPF_OBJS := $(OUTPUT)/iotrace.bpf.o $(OUTPUT)/deep.bpf.o
+SKELS := $(OUTPUT)/iotrace.skel.h $(OUTPUT)/deep.skel.h
 
 ifeq ($(V),1)
 Q =

@@ -10,7 +10,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IOTRACE = os.path.join(ROOT, "iotrace")
 BIN = os.path.join(ROOT, "tests", "bin")
-OUR_PROGS = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw"}
+# iotrace's program names (bpf/iotrace.bpf.c, bpf/deep.bpf.c), as the kernel truncates them
+OUR_PROGS = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw",
+             "sched_switch_bt", "sched_waking_bt", "pollwait_fentry", "sock_poll_fentr",
+             "ep_queue_fentry", "pollwake_fentry", "pollwait_kprobe", "sock_poll_kprob",
+             "ep_queue_kprobe", "pollwake_kprobe"}
 
 
 def prog(name):
@@ -21,7 +25,8 @@ def loaded_iotrace_progs():
     """Names of iotrace's BPF programs still loaded (should be none)."""
     out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
                          text=True, check=True).stdout
-    return [p.get("name") for p in json.loads(out or "[]") if p.get("name") in OUR_PROGS]
+    return [p.get("name") for p in json.loads(out or "[]")
+            if p.get("name") in OUR_PROGS or str(p.get("name"))[:15] in OUR_PROGS]
 
 
 def assert_detached(grace=5.0):

@@ -125,3 +125,23 @@ def test_edge_triggered_reported_once():
     assert facts["ready"] == 1
     assert s["calls"] == n and s["timeouts"] == n - 1
     assert report["fds"] == [{"fd": facts["fd"], "reports": 1, "rereports": 0}]
+
+
+def test_deep_probes_are_optional_and_exact_when_live():
+    """fentry/kprobe counts are tried; without them every figure still comes
+    from tracepoints, and the report says why the exact layer is missing."""
+    report, _ = run("scan", "poll", K, M)
+    p = report["probes"]
+    assert p["live"] == ["tp_btf/sys_enter", "tp_btf/sys_exit", "tp_btf/sched_switch",
+                         "tp_btf/sched_waking"]
+    s = report["syscalls"]["poll"]["kernel"]
+    if p["fentry"] or p["kprobes"]:
+        exact = p["exact_counts"]
+        assert exact["__pollwait"] == s["registrations"] == M * K
+        assert exact["pollwake"] == K
+        assert exact["sock_poll"] == s["fds_examined"]
+    else:
+        # this project's machine: fentry refused, no kprobes
+        assert p["fentry_error"] and p["kprobe_error"], p
+        assert "exact_counts" not in p
+        assert s["passes"] == 2 * K and s["registrations"] == M * K

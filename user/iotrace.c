@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "deep_probes.h"
 #include "epoll_seed.h"
 #include "ksyms.h"
 #include "options.h"
@@ -67,9 +68,11 @@ int main(int argc, char **argv)
 	struct options opts = {};
 	struct target target = { .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	struct probes probes = {};
+	struct deep deep = {};
 	struct epoll_seed seed;
 	struct snapshot snap = {}, prev = {}, delta;
-	struct report_ctx ctx = { .opts = &opts, .target = &target, .probes = &probes };
+	struct report_ctx ctx = { .opts = &opts, .target = &target, .probes = &probes,
+				  .deep = &deep };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct ksyms *ksyms = NULL;
 	FILE *json = NULL, *text;
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (probes_start(&probes, target.pid, opts.btf_path, opts.verbose))
 		goto cleanup;
+	deep_start(&deep, target.pid, opts.btf_path);
 	if (!opts.cmd) {
 		epoll_seed(probes.skel, target.pid, &seed);
 		ctx.seed = &seed;
@@ -138,6 +142,7 @@ int main(int argc, char **argv)
 	}
 	ctx.elapsed = now_s() - start;
 
+	deep_read(&deep);
 	/* symbols for the waker stacks: loaded once, after tracing */
 	ksyms = ksyms_load();
 	ctx.ksyms = ksyms;
@@ -152,6 +157,7 @@ int main(int argc, char **argv)
 cleanup:
 	snapshot_free(&prev);
 	ksyms_free(ksyms);
+	deep_stop(&deep);
 	probes_stop(&probes);
 	target_close(&target);
 	if (json && json != stdout)

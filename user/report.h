@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "deep_probes.h"
 #include "epoll_seed.h"
 #include "options.h"
 #include "probes.h"
@@ -18,6 +19,7 @@ struct report_ctx {
 	double elapsed;			/* s */
 	const char *end_reason;		/* "Ctrl-C", "duration", "target exited" ... */
 	const struct ksyms *ksyms;
+	const struct deep *deep;
 };
 
 /* The calls of one syscall, with the errno table split into failures and interrupts. */

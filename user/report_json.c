@@ -345,8 +345,22 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	for (i = 0; ctx->probes->live[i]; i++)
 		json_object_array_add(live, json_object_new_string(ctx->probes->live[i]));
 	json_object_object_add(probes, "live", live);
-	json_object_object_add(probes, "kprobes", json_object_new_boolean(false));
-	json_object_object_add(probes, "fentry", json_object_new_boolean(false));
+	json_object_object_add(probes, "fentry", json_object_new_boolean(
+		ctx->deep->live && !strcmp(ctx->deep->live, "fentry")));
+	json_object_object_add(probes, "kprobes", json_object_new_boolean(
+		ctx->deep->live && !strcmp(ctx->deep->live, "kprobe")));
+	if (ctx->deep->fentry_error[0])
+		add_str(probes, "fentry_error", ctx->deep->fentry_error);
+	if (ctx->deep->kprobe_error[0])
+		add_str(probes, "kprobe_error", ctx->deep->kprobe_error);
+	if (ctx->deep->live) {
+		json_object *exact = json_object_new_object();
+		int i;
+
+		for (i = 0; i < DEEP_NR; i++)
+			add_u64(exact, deep_count_name(i), ctx->deep->counts[i]);
+		json_object_object_add(probes, "exact_counts", exact);
+	}
 	json_object_object_add(root, "probes", probes);
 	json_object_object_add(root, "sources", sources_json(ctx->probes));
 

@@ -150,8 +150,21 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 	fprintf(f, "\niotrace: PID %d (%s), %zu thread%s with calls, %.2f s, ended by %s\n",
 		ctx->target->pid, ctx->target->comm, snap->nthreads,
 		snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
-	fprintf(f, "probes: %s %s (syscall tracepoints; kprobes and fentry not used)\n",
-		p->live[0], p->live[1]);
+	fprintf(f, "probes: %s sys_enter+exit%s%s\n", p->flavour,
+		p->sched ? ", tp_btf sched_switch+waking" : " (no sched tracepoints)",
+		ctx->deep->live ? "" : "; tracepoints only");
+	if (ctx->deep->live) {
+		int i;
+
+		fprintf(f, "exact counts (%s):", ctx->deep->live);
+		for (i = 0; i < DEEP_NR; i++)
+			fprintf(f, " %s %llu", deep_count_name(i),
+				(unsigned long long)ctx->deep->counts[i]);
+		fputc('\n', f);
+	} else {
+		fprintf(f, "no exact in-kernel counts: fentry %s, kprobes %s\n",
+			ctx->deep->fentry_error, ctx->deep->kprobe_error);
+	}
 	if (ctx->seed)
 		fprintf(f, "epoll at attach: %u epoll fd%s, %u registrations read from /proc%s\n",
 			ctx->seed->epoll_fds, ctx->seed->epoll_fds == 1 ? "" : "s",
