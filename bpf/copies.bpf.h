@@ -9,7 +9,6 @@
 
 #include "state.bpf.h"
 
-#define RLIMIT_NOFILE		7
 #define EPOLL_EVENT_SIZE	12	/* packed on x86_64 */
 
 /* A 16-byte timeval/timespec: copied in if given; remaining time copied back if non-zero */
@@ -51,15 +50,15 @@ static __always_inline __u32 select_bytes_out(const struct inflight *fl, long re
 	return (ret >= 0 ? fl->set_bytes : 0) + fl->tmo_out;
 }
 
-/* poll/ppoll: 8 B per pollfd in (unless above RLIMIT_NOFILE), 2 B revents out */
-static __always_inline void poll_copies(struct inflight *fl, struct task_struct *task,
-					__u32 nfds, const void *tsp, const void *sigmask)
+/*
+ * poll/ppoll: 8 B per pollfd in, 2 B revents out. The only EINVALs (nfds
+ * above RLIMIT_NOFILE, a bad ppoll timeout) come before the array is
+ * copied, so the exit takes those bytes back instead of reading the limit.
+ */
+static __always_inline void poll_copies(struct inflight *fl, __u32 nfds, const void *tsp,
+					const void *sigmask)
 {
-	__u64 limit = BPF_CORE_READ(task, signal, rlim[RLIMIT_NOFILE].rlim_cur);
-
 	fl->nfds = nfds;
-	if (nfds <= limit)
-		fl->bytes_in += 8 * nfds;
 	timeout_in(fl, tsp);
 	if (sigmask)
 		fl->bytes_in += 8;
@@ -68,6 +67,11 @@ static __always_inline void poll_copies(struct inflight *fl, struct task_struct 
 static __always_inline bool is_interrupt(long ret)
 {
 	return ret == -4 || (ret <= -512 && ret >= -516);
+}
+
+static __always_inline __u32 poll_bytes_in(const struct inflight *fl, long ret)
+{
+	return fl->bytes_in + (ret == -22 /* EINVAL */ ? 0 : 8 * fl->nfds);
 }
 
 static __always_inline __u32 poll_bytes_out(const struct inflight *fl, long ret)

@@ -77,7 +77,11 @@ static __always_inline __u32 count_select_fds(__u32 nbits, const void *in,
 
 	if (nbits > SET_MAX_CHUNKS * SET_CHUNK_WORDS * 64)
 		return WATCHED_UNKNOWN;
-	bpf_loop(SET_MAX_CHUNKS, scan_set_chunk, &s, 0);
+	/* up to 1024 fds (glibc's fd_set) in one pass, without bpf_loop's calls */
+	if (nbits <= SET_CHUNK_WORDS * 64)
+		scan_set_chunk(0, &s);
+	else
+		bpf_loop(SET_MAX_CHUNKS, scan_set_chunk, &s, 0);
 	return s.failed ? WATCHED_UNKNOWN : s.count;
 }
 
@@ -117,7 +121,10 @@ static __always_inline __u32 count_poll_fds(const void *ufds, __u32 nfds)
 
 	if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
 		return WATCHED_UNKNOWN;
-	bpf_loop(POLL_MAX_CHUNKS, scan_poll_chunk, &s, 0);
+	if (nfds <= POLL_CHUNK)
+		scan_poll_chunk(0, &s);
+	else
+		bpf_loop(POLL_MAX_CHUNKS, scan_poll_chunk, &s, 0);
 	return s.failed ? WATCHED_UNKNOWN : s.count;
 }
 

@@ -169,7 +169,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	}
 	case MUX_POLL:
 	case MUX_PPOLL:
-		poll_copies(fl, task, a1, sys == MUX_PPOLL ? (void *)a2 : NULL,
+		poll_copies(fl, a1, sys == MUX_PPOLL ? (void *)a2 : NULL,
 			    sys == MUX_PPOLL ? (void *)a3 : NULL);
 		if (sys == MUX_POLL && (int)a2 == 0)
 			fl->zero_timeout = 1;
@@ -455,7 +455,10 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		}
 	}
 
-	s->bytes_in += fl->bytes_in;
+	if (sys == MUX_POLL || sys == MUX_PPOLL)
+		s->bytes_in += poll_bytes_in(fl, ret);
+	else
+		s->bytes_in += fl->bytes_in;
 	if (sys == MUX_SELECT || sys == MUX_PSELECT6)
 		s->bytes_out += select_bytes_out(fl, ret);
 	else if (sys == MUX_POLL || sys == MUX_PPOLL)
