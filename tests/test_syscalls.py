@@ -55,6 +55,10 @@ def check(report, out, name, plan, attached):
     s = report["syscalls"][name]
     assert figures(s) == plan, f"{name}: iotrace {figures(s)} != planned {plan}"
     assert s["interrupted_by"] == {INTERRUPT_CODE[name]: 1}, s["interrupted_by"]
+    # every ready fd returned was read back at exit (epoll: through its data,
+    # from epoll_ctl or, for registrations made before attach, /proc fdinfo)
+    assert s["readiness"]["reports"] == plan["ready"], s["readiness"]
+    assert s["readiness"].get("unmapped_events", 0) == 0
     assert s["latency"]["histogram"] and sum(b["count"] for b in s["latency"]["histogram"]) \
         == plan["calls"]
     # the interrupted call blocked until SIGALRM, 50 ms in

@@ -2,8 +2,9 @@
 /*
  * A process we attach to may already have epoll fds with registrations
  * that no epoll_ctl we will see created. The kernel lists each epoll fd's
- * registrations in /proc/PID/fdinfo/FD as "tfd: N events: ..." lines
- * (fs/eventpoll.c, ep_show_fdinfo), so the interest sets start exact.
+ * registrations in /proc/PID/fdinfo/FD as "tfd: N events: E data: D"
+ * lines (fs/eventpoll.c, ep_show_fdinfo), so the interest sets and the
+ * event-data-to-fd map start exact.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +22,8 @@ static int seed_one(struct iotrace_bpf *skel, pid_t pid, int epfd, struct epoll_
 {
 	struct interest_key key = { .tgid = pid, .epfd = epfd };
 	char path[64], line[256];
+	unsigned long long data;
+	unsigned int events;
 	__s64 count = 0;
 	FILE *f;
 	int tfd;
@@ -31,11 +34,18 @@ static int seed_one(struct iotrace_bpf *skel, pid_t pid, int epfd, struct epoll_
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		struct interest_key reg = { .tgid = pid };
+		struct epdata_key dk = { .tgid = pid };
+		int n = sscanf(line, "tfd: %d events: %x data: %llx", &tfd, &events, &data);
 
-		if (sscanf(line, "tfd: %d", &tfd) != 1)
+		if (n < 1)
 			continue;
 		reg.epfd = tfd;
 		bpf_map_update_elem(bpf_map__fd(skel->maps.registered), &reg, &epfd, BPF_ANY);
+		/* the data each event will carry, to tell which fd it reports */
+		if (n == 3) {
+			dk.data = data;
+			bpf_map_update_elem(bpf_map__fd(skel->maps.epdata), &dk, &tfd, BPF_ANY);
+		}
 		count++;
 	}
 	fclose(f);
