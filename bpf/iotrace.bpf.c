@@ -44,6 +44,7 @@
 #define NR_accept4		288
 #define NR_epoll_create1	291
 #define NR_dup3			292
+#define NR_io_uring_enter	426
 #define NR_epoll_pwait2		441
 
 #define ERESTART_RESTARTBLOCK	516
@@ -107,6 +108,8 @@ static __always_inline __u32 sys_of(long id)
 		return MUX_WRITE;
 	case NR_accept: case NR_accept4:
 		return MUX_ACCEPT;
+	case NR_io_uring_enter:
+		return MUX_URING;
 	default:
 		return MUX_NONE;
 	}
@@ -201,7 +204,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 		fl->fd = a2;
 		break;
 	}
-	default:	/* read, write, accept */
+	default:	/* read, write, accept, io_uring_enter */
 		fl->fd = a0;
 		break;
 	}

@@ -24,6 +24,7 @@ enum mux_sys {
 	MUX_READ,		/* read, readv, recvfrom, recvmsg */
 	MUX_WRITE,		/* write, writev, sendto, sendmsg */
 	MUX_ACCEPT,		/* accept, accept4 */
+	MUX_URING,		/* io_uring_enter: submit and wait for completions */
 	MUX_OUTSIDE,		/* no traced call: only wakeups are counted */
 	MUX_NR,
 	MUX_NONE = 0xff,

@@ -22,6 +22,7 @@ static const char *const sys_names[MUX_NR] = {
 	[MUX_READ] = "read",
 	[MUX_WRITE] = "write",
 	[MUX_ACCEPT] = "accept",
+	[MUX_URING] = "io_uring_enter",
 	[MUX_OUTSIDE] = "outside",
 };
 
