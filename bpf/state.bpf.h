@@ -41,16 +41,19 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
+/* Not preallocated: a thread-per-connection server may need 10k+ threads. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
 	__type(key, struct stats_key);
 	__type(value, struct mux_stats);
 } stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
 	__type(key, struct err_key);
 	__type(value, __u64);
 } errs SEC(".maps");

@@ -154,3 +154,18 @@ def test_python_select_loop_shows_pselect6():
     p = s["pselect6"]
     assert p["calls"] == n and p["timeouts"] == n and p["failed"] == 0
     assert p["fds_watched"]["total"] == n and p["fds_watched"]["max"] == 1
+
+
+def test_make_install_puts_binary_and_man_page():
+    import tempfile
+    from helpers import ROOT
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run(["make", "-s", "-C", ROOT, "install", f"PREFIX={d}"],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        binary = os.path.join(d, "sbin", "iotrace")
+        assert os.access(binary, os.X_OK)
+        assert subprocess.run([binary, "--version"], capture_output=True,
+                              text=True).stdout.startswith("iotrace ")
+        man = os.path.join(d, "share", "man", "man8", "iotrace.8")
+        assert open(man).read().startswith(".\\\" SPDX")

@@ -141,3 +141,13 @@ def test_threads_launched_per_thread_figures():
 def test_threads_created_after_attach_are_traced():
     report, out = attach([prog("threads"), "--wait"])
     check_threads(report, out)
+
+
+def test_full_stats_map_counts_every_lost_call():
+    """Room for 2 thread x syscall entries: the rest of the calls are not
+    dropped silently: recorded + lost = the calls made (60 polls, 2 selects,
+    and the tally's one write)."""
+    report, out = attach([prog("threads"), "--wait"], extra=["--stats-entries", "2"])
+    recorded = sum(s["calls"] for s in report["syscalls"].values())
+    lost = report["drops"]["calls_lost_stats_full"]
+    assert lost > 0 and recorded + lost == 60 + 2 + 1, (recorded, lost)

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	/* Hold a launched command before exec, so its first syscall is traced. */
 	if (opts.cmd ? target_launch(&target, opts.cmd) : target_open_pid(&target, opts.pid))
 		goto cleanup;
-	if (probes_start(&probes, target.pid, opts.btf_path, opts.verbose))
+	if (probes_start(&probes, target.pid, &opts))
 		goto cleanup;
 	deep_start(&deep, target.pid, opts.btf_path);
 	if (!opts.cmd) {

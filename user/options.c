@@ -8,6 +8,7 @@
 #define OPT_BTF		1000
 #define OPT_THREADS	1001
 #define OPT_STACKS	1002
+#define OPT_STATS_ENTRIES 1003
 
 const char *argp_program_version = "iotrace 0.1";
 
@@ -39,6 +40,8 @@ static const struct argp_option option_list[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp on each interval summary", 0 },
 	{ "threads", OPT_THREADS, NULL, 0, "Show per-thread tables in the text report", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
+	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
+	  "Room for N thread x syscall figures (default 65536); beyond it calls are counted as lost", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
@@ -78,6 +81,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STACKS:
 		opts->stacks = true;
+		break;
+	case OPT_STATS_ENTRIES:
+		if (!parse_long("iotrace", "stats entries", arg, 1, 1 << 22, &opts->stats_entries))
+			exit(2);
 		break;
 	case OPT_BTF:
 		opts->btf_path = arg;

@@ -12,6 +12,7 @@ struct options {
 	double interval;	/* -i: seconds between interval summaries, 0 = none */
 	const char *json_path;	/* -j: file, "-" for stdout, or NULL */
 	const char *btf_path;	/* --btf: BTF for CO-RE when the kernel has none */
+	long stats_entries;	/* --stats-entries: thread x syscall slots, 0 = default */
 	bool timestamps;	/* -T */
 	bool verbose;		/* -v: libbpf debug output */
 	bool threads;		/* --threads: per-thread tables in the text report */

@@ -48,9 +48,9 @@ int probes_preflight(const char *btf_path)
 }
 
 /* One attempt: syscall programs as tp_btf or raw_tp, sched programs or not. */
-static int try_config(struct probes *p, pid_t tgid, const char *btf_path, bool btf, bool sched)
+static int try_config(struct probes *p, pid_t tgid, const struct options *o, bool btf, bool sched)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = o->btf_path);
 	struct iotrace_bpf *skel;
 	int err, n = 0;
 
@@ -58,6 +58,10 @@ static int try_config(struct probes *p, pid_t tgid, const char *btf_path, bool b
 	if (!skel)
 		return -errno;
 	skel->rodata->targ_tgid = tgid;
+	if (o->stats_entries) {
+		bpf_map__set_max_entries(skel->maps.stats, o->stats_entries);
+		bpf_map__set_max_entries(skel->maps.errs, o->stats_entries);
+	}
 	bpf_program__set_autoload(skel->progs.sys_enter_btf, btf);
 	bpf_program__set_autoload(skel->progs.sys_exit_btf, btf);
 	bpf_program__set_autoload(skel->progs.sys_enter_raw, !btf);
@@ -84,7 +88,7 @@ static int try_config(struct probes *p, pid_t tgid, const char *btf_path, bool b
 	return 0;
 }
 
-int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbose)
+int probes_start(struct probes *p, pid_t tgid, const struct options *o)
 {
 	/* best first; each later one gives up figures, never correctness */
 	static const struct { bool btf, sched; } configs[] = {
@@ -94,17 +98,17 @@ int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbos
 	int err = -ENOENT;
 
 	memset(p, 0, sizeof(*p));
-	verbose_libbpf = verbose;
+	verbose_libbpf = o->verbose;
 	libbpf_set_print(libbpf_print);
 	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
-		err = try_config(p, tgid, btf_path, configs[i].btf, configs[i].sched);
+		err = try_config(p, tgid, o, configs[i].btf, configs[i].sched);
 		if (!err || err == -EPERM)
 			break;
 	}
 	if (err) {
 		fprintf(stderr, "iotrace: failed to load BPF programs: %s%s\n", strerror(-err),
 			err == -EPERM ? " (run as root or grant CAP_BPF and CAP_PERFMON)" :
-			verbose ? "" : " (run with -v for libbpf's log)");
+			o->verbose ? "" : " (run with -v for libbpf's log)");
 		return err;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "options.h"
 
 struct iotrace_bpf;
 
@@ -18,7 +19,7 @@ struct probes {
 /* Check privileges and BTF before any work; prints the error. */
 int probes_preflight(const char *btf_path);
 /* Load and attach for one tgid: tp_btf first, then raw_tp syscalls, then no sched. */
-int probes_start(struct probes *p, pid_t tgid, const char *btf_path, bool verbose);
+int probes_start(struct probes *p, pid_t tgid, const struct options *opts);
 void probes_stop(struct probes *p);
 
 #endif

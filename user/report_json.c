@@ -376,6 +376,8 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	add_u64(d, "calls_lost_stats_full", snap->drops.stats_full);
 	add_u64(d, "errnos_lost_errs_full", snap->drops.errs_full);
 	add_u64(d, "epoll_fds_untracked_map_full", snap->drops.interest_full);
+	add_u64(d, "wakeups_lost_wakes_full", snap->drops.wakes_full);
+	add_u64(d, "fds_untracked_fds_full", snap->drops.fds_full);
 	json_object_object_add(root, "drops", d);
 
 	json_object_object_add(root, "syscalls",

@@ -131,15 +131,22 @@ static void print_threads(FILE *f, const struct snapshot *snap, bool all)
 		fprintf(f, "... %zu more rows (--threads shows all)\n", hidden);
 }
 
+/* Never lose data silently: every map that filled up says how much. */
 static void print_drops(FILE *f, const struct snapshot *snap)
 {
 	const struct drop_counts *d = &snap->drops;
+	const struct { const char *what; __u64 n; } lost[] = {
+		{ "calls (stats map full: raise --stats-entries)", d->stats_full },
+		{ "errno counts (errs map full: raise --stats-entries)", d->errs_full },
+		{ "epoll registrations untracked (map full)", d->interest_full },
+		{ "wakeups uncounted (wakes map full)", d->wakes_full },
+		{ "fd readiness updates (fds map full)", d->fds_full },
+	};
+	unsigned int i;
 
-	if (!d->stats_full && !d->errs_full && !d->interest_full)
-		return;
-	fprintf(f, "\nLOST: %llu calls (stats map full), %llu errnos (errs map full), "
-		"%llu epoll fds untracked (map full)\n", (unsigned long long)d->stats_full,
-		(unsigned long long)d->errs_full, (unsigned long long)d->interest_full);
+	for (i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
+		if (lost[i].n)
+			fprintf(f, "LOST: %llu %s\n", (unsigned long long)lost[i].n, lost[i].what);
 }
 
 static void print_header(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
