@@ -91,6 +91,31 @@ static __always_inline void keep_first_set(struct inflight *fl, int n, __u32 wat
 	fl->first_valid = 1;
 }
 
+/* select/pselect6 arguments, packed: global functions take at most 5 */
+struct select_args {
+	__u64 in, out, ex, tvp, sigpack;
+	__s32 n;		/* nfds clamped to max_fds */
+};
+
+/*
+ * select and pselect6 at entry: bytes copied in, fds watched, and the
+ * union of the sets for the registration count at exit. A global
+ * function: the verifier checks it once, apart from the other syscalls.
+ */
+__noinline int enter_select(struct inflight *fl, struct select_args *a)
+{
+	__u32 watched;
+
+	if (!fl || !a)
+		return 0;
+	select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, (void *)a->sigpack);
+	fl->nfds = a->n < 0 ? 0 : a->n;
+	watched = count_select_fds(fl->nfds, (void *)a->in, (void *)a->out, (void *)a->ex);
+	keep_first_set(fl, fl->nfds, watched);
+	fl->watched = watched;
+	return 0;
+}
+
 static __always_inline __u32 sys_of(long id)
 {
 	switch (id) {
@@ -157,17 +182,17 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	switch (sys) {
 	case MUX_SELECT:
 	case MUX_PSELECT6: {
-		int n = a0, max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
+		/* a trusted task pointer: direct loads, no helper calls */
+		struct select_args sa = {
+			.n = a0, .in = a1, .out = a2, .ex = a3, .tvp = a4,
+			.sigpack = sys == MUX_PSELECT6 ? a5 : 0,
+		};
+		int max_fds = task->files->fdt->max_fds;
 
-		if (n > max_fds)
-			n = max_fds;
-		select_copies(fl, n, a1, a2, a3, (void *)a4,
-			      sys == MUX_PSELECT6 ? (void *)a5 : NULL);
-		if (n < 0)
-			n = 0;
-		fl->nfds = n;
-		watched = count_select_fds(n, (void *)a1, (void *)a2, (void *)a3);
-		keep_first_set(fl, n, watched);
+		if (sa.n > max_fds)
+			sa.n = max_fds;
+		enter_select(fl, &sa);
+		watched = fl->watched;
 		break;
 	}
 	case MUX_POLL:
@@ -176,8 +201,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 			    sys == MUX_PPOLL ? (void *)a3 : NULL);
 		if (sys == MUX_POLL && (int)a2 == 0)
 			fl->zero_timeout = 1;
-		watched = count_poll_fds((void *)a0, a1);
-		break;
+		break;		/* fds watched: counted at exit */
 	case MUX_EPOLL_WAIT:
 	case MUX_EPOLL_PWAIT:
 	case MUX_EPOLL_PWAIT2:
@@ -302,75 +326,170 @@ static __always_inline struct mux_stats *stats_of(__u32 tid, __u32 tgid, __u32 s
 	return s;
 }
 
-/*
- * Ready fds returned by a wait, and the kernel's wait-queue registrations:
- * none with a zero timeout or before the scan (errors); up to the first
- * ready fd when the first pass found one; every polled fd when it slept.
- */
-static __always_inline void account_ready(struct mux_stats *s, struct inflight *fl,
-					  struct pt_regs *regs, long ret, bool btf,
-					  __u32 tgid, __u32 tid, __u32 sys, __u32 passes)
-{
-	struct ready_walk w = { .call_seq = fl->call_seq, .tgid = tgid, .tid = tid,
-				.first = -1 };
-	unsigned long a0, a1, a2, a3;
-	__u32 regs_n = 0;
+/* What the exit programs pass to the accounting functions */
+struct exit_args {
+	__u64 now, lat;		/* ns */
+	__s64 ret;
+	__u64 a0, a1, a2, a3;	/* the syscall's arguments */
+	__u32 sys, tgid, tid;
+};
 
-	a0 = btf ? regs->di : BPF_CORE_READ(regs, di);
-	a1 = btf ? regs->si : BPF_CORE_READ(regs, si);
-	a2 = btf ? regs->dx : BPF_CORE_READ(regs, dx);
-	a3 = btf ? regs->r10 : BPF_CORE_READ(regs, r10);
-	if (ret > 0) {
-		if (sys == MUX_SELECT || sys == MUX_PSELECT6) {
-			w.uptr[0] = (void *)a1; w.uptr[1] = (void *)a2; w.uptr[2] = (void *)a3;
-			w.n = fl->nfds;
-			bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &w, 0);
-		} else if (sys == MUX_POLL || sys == MUX_PPOLL) {
-			w.uptr[0] = (void *)a0;
-			w.n = fl->nfds;
-			bpf_loop(POLL_MAX_CHUNKS, walk_poll_chunk, &w, 0);
-		} else {
-			w.uptr[0] = (void *)a1;
-			w.n = ret;
-			bpf_loop(EPOLL_MAX_CHUNKS, walk_epoll_chunk, &w, 0);
-			s->unmapped += w.unmapped;
-		}
-		s->reports += w.reports;
-		s->rereports += w.rereports;
+/* Count the fds up to and including the first ready one in select's union. */
+static __always_inline __u32 fds_up_to(const struct inflight *fl, __u32 first)
+{
+	__u32 word = first / 64, i, n = 0;
+
+	for (i = 0; i < 16; i++) {
+		__u64 bits = fl->first_set[i & 15];
+
+		if (i > word)
+			break;
+		if (i == word && (first % 64) < 63)
+			bits &= (2ULL << (first % 64)) - 1;
+		n += popcount64(bits);
 	}
+	return n;
+}
+
+/*
+ * The fds a wait returned ready, read back at exit, and the kernel's
+ * wait-queue registrations: none with a zero timeout or an error before
+ * the scan; up to the first ready fd when the first pass found one; every
+ * polled fd when the call slept. poll's array is read here once, for the
+ * fds watched too. A global function: verified once, on its own.
+ */
+__noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct exit_args *x)
+{
+	struct ready_walk w = {};
+	__u32 sys, passes, regs_n;
+
+	if (!s || !fl || !x)
+		return 0;
+	sys = x->sys;
+	w.tgid = x->tgid;
+	w.tid = x->tid;
+	w.call_seq = fl->call_seq;
+	if (sys == MUX_POLL || sys == MUX_PPOLL) {
+		walk_pollfds(&w, (void *)x->a0, fl->nfds);
+		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
+	} else if (x->ret > 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
+		w.uptr[0] = (void *)x->a1;
+		w.uptr[1] = (void *)x->a2;
+		w.uptr[2] = (void *)x->a3;
+		w.n = fl->nfds;
+		bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &w, 0);
+	} else if (x->ret > 0 && is_epoll_wait(sys)) {
+		w.uptr[0] = (void *)x->a1;
+		w.n = x->ret;
+		bpf_loop(EPOLL_MAX_CHUNKS, walk_epoll_chunk, &w, 0);
+		s->unmapped += w.unmapped;
+	}
+	s->reports += w.reports;
+	s->rereports += w.rereports;
+
 	if (!is_scan(sys) || fl->zero_timeout || fl->watched == WATCHED_UNKNOWN)
-		return;
-	if (ret < 0 && !is_interrupt(ret))
-		return;
-	if (ret > 0 && passes == 1 && w.first >= 0) {
+		return 0;
+	if (x->ret < 0 && !is_interrupt(x->ret))
+		return 0;
+	passes = 1 + fl->wakeups;
+	regs_n = fl->watched;
+	if (x->ret > 0 && passes == 1 && w.found) {
 		if (sys == MUX_POLL || sys == MUX_PPOLL) {
 			regs_n = w.before_first + !w.first_nval;
 		} else if (fl->first_valid && w.first < 1024) {
-			__u32 word = w.first / 64, i;
-
-			for (i = 0; i < 16; i++) {
-				__u64 bits = fl->first_set[i & 15];
-
-				if (i > word)
-					break;
-				if (i == word && (w.first % 64) < 63)
-					bits &= (2ULL << (w.first % 64)) - 1;
-				regs_n += popcount64(bits);
-			}
+			regs_n = fds_up_to(fl, w.first);
 		} else {
-			regs_n = fl->watched;
 			s->approx_regs++;
 		}
-	} else {
-		regs_n = fl->watched;
 	}
 	s->registrations += regs_n;
+	return 0;
+}
+
+/* Latency, time on CPU and asleep, fds watched, passes, bytes: every call. */
+__noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exit_args *x)
+{
+	__u64 oncpu, examined;
+	__u32 sys, slot, passes;
+
+	if (!s || !fl || !x)
+		return 0;
+	sys = x->sys;
+	s->calls++;
+	s->lat_total += x->lat;
+	if (x->lat > s->lat_max)
+		s->lat_max = x->lat;
+	slot = hist_slot(x->lat);
+	if (slot >= HIST_SLOTS)
+		slot = HIST_SLOTS - 1;
+	s->hist[slot]++;
+
+	/* where the time went: asleep, preempted, on CPU */
+	oncpu = x->lat - fl->sleep_ns - fl->runq_ns;
+	s->sleep_ns += fl->sleep_ns;
+	s->runq_ns += fl->runq_ns;
+	s->slept_calls += fl->slept;
+	s->wakeups += fl->wakeups;
+	s->hist_oncpu[log2_slot(oncpu)]++;
+	if (fl->slept && is_io(sys))
+		s->copy_ns += x->now - fl->on_ts;
+
+	if (is_wait(sys)) {
+		if (fl->watched != WATCHED_UNKNOWN) {
+			s->watched_total += fl->watched;
+			s->watched_calls++;
+			if (fl->watched < s->watched_min || s->watched_min == WATCHED_UNKNOWN)
+				s->watched_min = fl->watched;
+			if (fl->watched > s->watched_max)
+				s->watched_max = fl->watched;
+		} else {
+			s->unreadable += !fl->unknown_interest;
+			s->unknown_interest += fl->unknown_interest;
+		}
+	}
+
+	/* select and poll rescan every fd once per wakeup out of the sleep */
+	passes = 1 + fl->wakeups;
+	if (is_scan(sys)) {
+		s->passes += passes;
+		if (fl->watched != WATCHED_UNKNOWN) {
+			examined = (__u64)fl->watched * passes;
+			s->examined += examined;
+			s->hist_examined[log2_slot(examined)]++;
+		}
+	}
+
+	if (sys == MUX_POLL || sys == MUX_PPOLL) {
+		s->bytes_in += poll_bytes_in(fl, x->ret);
+		s->bytes_out += poll_bytes_out(fl, x->ret);
+	} else {
+		s->bytes_in += fl->bytes_in;
+		if (sys == MUX_SELECT || sys == MUX_PSELECT6)
+			s->bytes_out += select_bytes_out(fl, x->ret);
+		else if (is_epoll_wait(sys))
+			s->bytes_out += epoll_bytes_out(x->ret);
+	}
+
+	if (is_io(sys)) {
+		if (x->ret > 0 && sys != MUX_ACCEPT)
+			s->io_bytes += x->ret;
+		s->data_calls += x->ret > 0 || (sys == MUX_ACCEPT && x->ret == 0);
+	}
+	if (x->ret >= 0 && is_wait(sys)) {
+		if (x->ret == 0)
+			s->timeouts++;
+		s->ready_total += x->ret;
+		if (x->ret > s->ready_max)
+			s->ready_max = x->ret;
+	}
+	return 0;
 }
 
 static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now, lat, oncpu, examined;
-	__u32 tgid = pid_tgid >> 32, tid = pid_tgid, sys, restarted, slot, passes;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = pid_tgid, restarted;
+	struct exit_args x = { .ret = ret, .tgid = tgid, .tid = tid };
 	struct inflight *fl;
 	struct mux_stats *s;
 	long id;
@@ -404,97 +523,39 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 			fl->restart_sys = MUX_NONE;
 		return;
 	}
-	now = bpf_ktime_get_ns();
-	lat = now - fl->ts;
-	sys = fl->sys & 0xff;
+	x.now = bpf_ktime_get_ns();
+	x.lat = x.now - fl->ts;
+	x.sys = fl->sys & 0xff;
 	restarted = fl->sys >> 8;
 	fl->sys = MUX_NONE;
-	if (sys >= MUX_NR)
+	if (x.sys >= MUX_NR)
 		return;
+	if (btf) {
+		x.a0 = regs->di; x.a1 = regs->si; x.a2 = regs->dx; x.a3 = regs->r10;
+	} else {
+		x.a0 = BPF_CORE_READ(regs, di); x.a1 = BPF_CORE_READ(regs, si);
+		x.a2 = BPF_CORE_READ(regs, dx); x.a3 = BPF_CORE_READ(regs, r10);
+	}
 
-	s = stats_of(tid, tgid, sys);
+	s = stats_of(tid, tgid, x.sys);
 	if (!s)
 		return;
-	s->calls++;
 	s->restarts += restarted;
-	s->lat_total += lat;
-	if (lat > s->lat_max)
-		s->lat_max = lat;
-	slot = hist_slot(lat);
-	if (slot >= HIST_SLOTS)
-		slot = HIST_SLOTS - 1;
-	s->hist[slot]++;
-
-	/* where the time went: asleep, preempted, on CPU */
-	oncpu = lat - fl->sleep_ns - fl->runq_ns;
-	s->sleep_ns += fl->sleep_ns;
-	s->runq_ns += fl->runq_ns;
-	s->slept_calls += fl->slept;
-	s->wakeups += fl->wakeups;
-	s->hist_oncpu[log2_slot(oncpu)]++;
-	if (fl->slept && is_io(sys))
-		s->copy_ns += now - fl->on_ts;
-
-	if (fl->watched != WATCHED_UNKNOWN && is_wait(sys)) {
-		s->watched_total += fl->watched;
-		s->watched_calls++;
-		if (fl->watched < s->watched_min || s->watched_min == WATCHED_UNKNOWN)
-			s->watched_min = fl->watched;
-		if (fl->watched > s->watched_max)
-			s->watched_max = fl->watched;
-	} else if (is_wait(sys)) {
-		s->unreadable += !fl->unknown_interest;
-		s->unknown_interest += fl->unknown_interest;
-	}
-
-	/* select and poll rescan every fd once per wakeup out of the sleep */
-	passes = 1 + fl->wakeups;
-	if (is_scan(sys)) {
-		s->passes += passes;
-		if (fl->watched != WATCHED_UNKNOWN) {
-			examined = (__u64)fl->watched * passes;
-			s->examined += examined;
-			s->hist_examined[log2_slot(examined)]++;
-		}
-	}
-
-	if (sys == MUX_POLL || sys == MUX_PPOLL)
-		s->bytes_in += poll_bytes_in(fl, ret);
-	else
-		s->bytes_in += fl->bytes_in;
-	if (sys == MUX_SELECT || sys == MUX_PSELECT6)
-		s->bytes_out += select_bytes_out(fl, ret);
-	else if (sys == MUX_POLL || sys == MUX_PPOLL)
-		s->bytes_out += poll_bytes_out(fl, ret);
-	else if (is_epoll_wait(sys))
-		s->bytes_out += epoll_bytes_out(ret);
-
-	if (is_io(sys)) {
+	if (is_wait(x.sys))
+		account_ready(s, fl, &x);	/* first: poll's walk counts fds watched */
+	account_call(s, fl, &x);
+	if (is_io(x.sys))
 		fd_touched(tgid, fl->fd);
-		if (ret > 0 && sys != MUX_ACCEPT)
-			s->io_bytes += ret;
-		s->data_calls += ret > 0 || (sys == MUX_ACCEPT && ret == 0);
-	}
-	if (is_wait(sys))
-		account_ready(s, fl, regs, ret, btf, tgid, tid, sys, passes);
 
 	if (ret < 0) {
 		s->errors++;
-		count_error(tid, sys, ret);
+		count_error(tid, x.sys, ret);
 		if (ret == -ERESTART_RESTARTBLOCK) {
-			fl->restart_sys = sys;
+			fl->restart_sys = x.sys;
 			fl->restart_watched = fl->watched;
 		}
-		return;
-	}
-	if (is_wait(sys)) {
-		if (ret == 0)
-			s->timeouts++;
-		s->ready_total += ret;
-		if (ret > s->ready_max)
-			s->ready_max = ret;
-	} else if (ret == 0 && !is_io(sys)) {
-		track_ctl(tgid, sys, btf ? regs->di : BPF_CORE_READ(regs, di), fl);
+	} else if (ret == 0 && !is_wait(x.sys) && !is_io(x.sys)) {
+		track_ctl(tgid, x.sys, x.a0, fl);
 	}
 }
 

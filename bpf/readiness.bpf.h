@@ -22,9 +22,13 @@ struct ready_walk {
 	__u64 call_seq;
 	__u32 tgid, tid;
 	__u32 n;		/* select: nbits; poll: entries; epoll: events */
-	__s32 first;		/* first ready fd (select) or entry index (poll), -1 */
+	__s32 first;		/* first ready fd (select) or entry index (poll) */
+	__u32 found;		/* first is set. A flag, not first < 0: the verifier
+				 * then sees 2 states per iteration, not one per value */
 	__u32 before_first;	/* poll: entries with fd >= 0 before the first ready one */
 	__u32 first_nval;	/* poll: the first ready entry was POLLNVAL */
+	__u32 watched;		/* poll: entries with fd >= 0 */
+	bool failed;		/* poll: the array could not be read */
 	__u32 unmapped;		/* epoll: events whose data maps to no known fd */
 };
 
@@ -80,14 +84,14 @@ static __always_inline void fd_touched(__u32 tgid, __s32 fd)
 }
 
 /* One 64-fd word of select's out sets; a chunk of 16 words is read at a time. */
-static long walk_select_word(__u32 word, struct ready_walk *w)
+__noinline int select_word(__u32 word, struct ready_walk *w)
 {
 	__u32 zero = 0, first = word & ~(SET_CHUNK_WORDS - 1), slot = word & (SET_CHUNK_WORDS - 1);
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
 	__u64 size, bits;
 	__u32 words, k, b;
 
-	if (!buf || word * 64 >= w->n)
+	if (!buf || !w || word * 64 >= w->n)
 		return 1;
 	if (!slot) {
 		words = (w->n - first * 64 + 63) / 64;
@@ -103,8 +107,10 @@ static long walk_select_word(__u32 word, struct ready_walk *w)
 	bits = buf->sets[0][slot] | buf->sets[1][slot] | buf->sets[2][slot];
 	if (w->n - word * 64 < 64)
 		bits &= (1ULL << (w->n - word * 64)) - 1;
-	if (bits && w->first < 0)
+	if (bits && !w->found) {
+		w->found = 1;
 		w->first = word * 64 + popcount64((bits & -bits) - 1);
+	}
 	for (b = 0; b < 64 && bits; b++) {
 		report_fd(w, word * 64 + popcount64((bits & -bits) - 1));
 		bits &= bits - 1;
@@ -112,13 +118,14 @@ static long walk_select_word(__u32 word, struct ready_walk *w)
 	return 0;
 }
 
-static long walk_poll_chunk(__u32 chunk, struct ready_walk *w)
+/* One read per chunk of pollfds: count the watched ones and the ready ones. */
+__noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 {
 	__u32 zero = 0, first = chunk * POLL_CHUNK, i;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
 	__u64 n, size;
 
-	if (!buf || first >= w->n)
+	if (!buf || !w || first >= w->n)
 		return 1;
 	n = w->n - first;
 	if (n > POLL_CHUNK)
@@ -126,17 +133,20 @@ static long walk_poll_chunk(__u32 chunk, struct ready_walk *w)
 	size = n * 8;
 	if (size > sizeof(buf->pfds))
 		size = sizeof(buf->pfds);
-	if (bpf_probe_read_user(buf->pfds, size, w->uptr[0] + first * 8))
+	if (bpf_probe_read_user(buf->pfds, size, w->uptr[0] + first * 8)) {
+		w->failed = true;
 		return 1;
+	}
 	for (i = 0; i < POLL_CHUNK && i < n; i++) {
 		if (buf->pfds[i].fd < 0)
 			continue;
+		w->watched++;
 		if (!buf->pfds[i].revents) {
-			if (w->first < 0)
-				w->before_first++;
+			w->before_first += !w->found;
 			continue;
 		}
-		if (w->first < 0) {
+		if (!w->found) {
+			w->found = 1;
 			w->first = first + i;
 			w->first_nval = buf->pfds[i].revents & POLLNVAL;
 		}
@@ -145,16 +155,17 @@ static long walk_poll_chunk(__u32 chunk, struct ready_walk *w)
 	return 0;
 }
 
-static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
+__noinline int epoll_chunk(__u32 chunk, struct ready_walk *w)
 {
 	struct { __u32 events; __u64 data; } __attribute__((packed)) ev[EPOLL_CHUNK];
-	struct epdata_key key = { .tgid = w->tgid };
+	struct epdata_key key = {};
 	__u32 first = chunk * EPOLL_CHUNK, i;
 	__u64 n, size;
 	__s32 *fd;
 
-	if (first >= w->n)
+	if (!w || first >= w->n)
 		return 1;
+	key.tgid = w->tgid;
 	n = w->n - first;
 	if (n > EPOLL_CHUNK)
 		n = EPOLL_CHUNK;
@@ -172,6 +183,39 @@ static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
 			w->unmapped++;
 	}
 	return 0;
+}
+
+/*
+ * bpf_loop callbacks: one call each. Recent verifiers re-walk a callback
+ * until the states of its context converge; a global function's body is
+ * checked once instead.
+ */
+static long walk_select_word(__u32 word, struct ready_walk *w)
+{
+	return select_word(word, w) ? 1 : 0;
+}
+
+static long walk_poll_chunk(__u32 chunk, struct ready_walk *w)
+{
+	return poll_chunk(chunk, w) ? 1 : 0;
+}
+
+static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
+{
+	return epoll_chunk(chunk, w) ? 1 : 0;
+}
+
+/* poll and ppoll at exit: fds watched, ready fds, first ready entry */
+static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds, __u32 nfds)
+{
+	w->uptr[0] = ufds;
+	w->n = nfds;
+	if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
+		w->failed = true;
+	else if (nfds <= POLL_CHUNK)
+		poll_chunk(0, w);
+	else
+		bpf_loop(POLL_MAX_CHUNKS, walk_poll_chunk, w, 0);
 }
 
 #endif
