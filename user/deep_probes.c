@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,10 +40,12 @@ void deep_start(struct deep *d, pid_t tgid, const char *btf_path)
 	err = try_kind(d, tgid, btf_path, true);
 	if (!err)
 		return;
-	snprintf(d->fentry_error, sizeof(d->fentry_error), "%s", strerror(-err));
+	snprintf(d->fentry_error, sizeof(d->fentry_error), "%s (%s)",
+		 strerrorname_np(-err) ?: "?", strerror(-err));
 	err = try_kind(d, tgid, btf_path, false);
 	if (err)
-		snprintf(d->kprobe_error, sizeof(d->kprobe_error), "%s", strerror(-err));
+		snprintf(d->kprobe_error, sizeof(d->kprobe_error), "%s (%s)",
+			 strerrorname_np(-err) ?: "?", strerror(-err));
 }
 
 void deep_read(struct deep *d)

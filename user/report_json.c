@@ -289,6 +289,8 @@ static json_object *per_request_json(const struct snapshot *snap)
 	add_u64(o, "accepts", snap->total[MUX_ACCEPT].calls);
 	add_u64(o, "eagain", snapshot_errno(snap, MUX_READ, 11) +
 		snapshot_errno(snap, MUX_WRITE, 11) + snapshot_errno(snap, MUX_ACCEPT, 11));
+	if (waits)
+		add_double(o, "epoll_ctl_per_wait", (double)ctl / waits);
 	if (reqs)
 		add_double(o, "syscalls_per_request", (double)(waits + ctl +
 			   snap->total[MUX_READ].calls + snap->total[MUX_WRITE].calls) / reqs);

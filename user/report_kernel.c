@@ -132,7 +132,7 @@ static void print_io(FILE *f, const struct snapshot *snap)
 
 	if (!has(snap, MUX_READ) && !has(snap, MUX_WRITE) && !has(snap, MUX_ACCEPT))
 		return;
-	fprintf(f, "\nREADS, WRITES, ACCEPTS  WAIT = asleep in the call; COPY = on CPU after the wakeup\n");
+	fprintf(f, "\nREADS, WRITES, ACCEPTS   WAIT = asleep; COPY = on CPU after the wakeup\n");
 	fprintf(f, "%-8s %8s %8s %10s %9s %9s %9s\n", "SYSCALL", "CALLS", "EAGAIN", "BYTES",
 		"ON-CPU", "WAIT", "COPY");
 	for (s = MUX_READ; s <= MUX_ACCEPT; s++) {
@@ -155,13 +155,15 @@ static void print_io(FILE *f, const struct snapshot *snap)
 		ctl += snap->total[s].calls;
 	reqs = snap->total[MUX_READ].data_calls;
 	if (reqs)
-		fprintf(f, "syscalls per request (per read that returned data): %.2f = waits %.2f"
-			" + epoll_ctl %.2f + reads %.2f + writes %.2f\n",
+		fprintf(f, "syscalls per request (read with data): %.2f = waits %.2f + ctl %.2f\n"
+			"  + reads %.2f + writes %.2f\n",
 			(double)(mux + ctl + snap->total[MUX_READ].calls +
 				 snap->total[MUX_WRITE].calls) / reqs,
 			(double)mux / reqs, (double)ctl / reqs,
 			(double)snap->total[MUX_READ].calls / reqs,
 			(double)snap->total[MUX_WRITE].calls / reqs);
+	if (ctl && mux)
+		fprintf(f, "epoll_ctl per wait: %.2f\n", (double)ctl / mux);
 }
 
 static void print_readiness(FILE *f, const struct snapshot *snap)

@@ -154,7 +154,7 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 	const struct probes *p = ctx->probes;
 	unsigned int s, unknown = 0;
 
-	fprintf(f, "\niotrace: PID %d (%s), %zu thread%s with calls, %.2f s, ended by %s\n",
+	fprintf(f, "\niotrace: PID %d (%s), %zu thread%s, %.2f s, ended by %s\n",
 		ctx->target->pid, ctx->target->comm, snap->nthreads,
 		snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
 	fprintf(f, "probes: %s sys_enter+exit%s%s\n", p->flavour,
@@ -169,8 +169,10 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 				(unsigned long long)ctx->deep->counts[i]);
 		fputc('\n', f);
 	} else {
-		fprintf(f, "no exact in-kernel counts: fentry %s, kprobes %s\n",
-			ctx->deep->fentry_error, ctx->deep->kprobe_error);
+		/* "EPERM (Operation not permitted)": the errno name is enough here */
+		fprintf(f, "no exact counts (fentry: %.*s, kprobe: %.*s)\n",
+			(int)strcspn(ctx->deep->fentry_error, " "), ctx->deep->fentry_error,
+			(int)strcspn(ctx->deep->kprobe_error, " "), ctx->deep->kprobe_error);
 	}
 	if (ctx->seed)
 		fprintf(f, "epoll at attach: %u epoll fd%s, %u registrations read from /proc%s\n",
