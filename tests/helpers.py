@@ -21,20 +21,40 @@ def prog(name):
     return os.path.join(BIN, name)
 
 
-def loaded_iotrace_progs():
-    """Names of iotrace's BPF programs still loaded (should be none)."""
+def _targ_tgid(prog):
+    """The pid an iotrace program was loaded for (targ_tgid in its .rodata)."""
+    for map_id in prog.get("map_ids", []):
+        r = subprocess.run(["bpftool", "-j", "map", "dump", "id", str(map_id)],
+                           capture_output=True, text=True)
+        try:
+            entries = json.loads(r.stdout or "[]")
+        except json.JSONDecodeError:
+            continue
+        for e in entries if isinstance(entries, list) else []:
+            for sec in e.get("formatted", {}).get("value", {}).get(".rodata", []):
+                if "targ_tgid" in sec:
+                    return sec["targ_tgid"]
+    return None
+
+
+def loaded_iotrace_progs(pid=None):
+    """iotrace's BPF programs still loaded, for target pid (all if None).
+    Matching the target keeps other iotrace runs on the machine out of it."""
     out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
                          text=True, check=True).stdout
-    return [p.get("name") for p in json.loads(out or "[]")
+    ours = [p for p in json.loads(out or "[]")
             if p.get("name") in OUR_PROGS or str(p.get("name"))[:15] in OUR_PROGS]
+    if pid is not None:
+        ours = [p for p in ours if _targ_tgid(p) in (pid, None)]
+    return [p.get("name") for p in ours]
 
 
-def assert_detached(grace=5.0):
+def assert_detached(pid=None, grace=5.0):
     """No iotrace program stays loaded. The kernel frees detached tracing
     programs after an RCU-tasks grace period, so allow it a few seconds."""
     deadline = time.monotonic() + grace
     while True:
-        left = loaded_iotrace_progs()
+        left = loaded_iotrace_progs(pid)
         if not left:
             return
         if time.monotonic() > deadline:
@@ -67,7 +87,7 @@ def launch(argv, extra=()):
         r = run_iotrace(list(extra) + ["-j", out.name, "--"] + argv)
         assert r.returncode == 0, f"iotrace failed ({r.returncode}): {r.stderr}"
         report = json.load(open(out.name))
-    assert_detached()
+    assert_detached(report["target"]["pid"])
     return report, r.stdout, r
 
 
@@ -94,7 +114,7 @@ def attach(argv, extra=()):
             if p and p.poll() is None:
                 p.kill()
                 p.wait()
-    assert_detached()
+    assert_detached(pid)
     return report, prog_out
 
 

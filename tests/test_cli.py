@@ -11,6 +11,11 @@ import time
 from helpers import IOTRACE, assert_detached, attach, launch, prog, run_iotrace, wait_for_line
 
 
+def traced_pid(stderr):
+    """The pid from iotrace's "Tracing PID N (comm)..." line."""
+    return int(re.search(r"^Tracing PID (\d+)", stderr, re.M).group(1))
+
+
 def one_line_error(r, *needles, code=None):
     assert r.returncode != 0, f"exit status 0 for an error: {r.stderr}"
     if code is not None:
@@ -39,13 +44,13 @@ def test_error_no_such_pid():
     pid = 4194303          # pid_max: never a live process here
     r = run_iotrace(["-p", str(pid)])
     one_line_error(r, "no such process", str(pid))
-    assert_detached()
+    assert_detached(pid)
 
 
 def test_error_kernel_thread():
     r = run_iotrace(["-p", "2"])           # kthreadd
     one_line_error(r, "kernel thread")
-    assert_detached()
+    assert_detached(2)
 
 
 def test_error_no_btf():
@@ -78,7 +83,7 @@ def test_error_command_cannot_execute():
     assert r.returncode != 0
     assert "iotrace: cannot execute '/nonexistent/cmd': No such file or directory" \
         in r.stderr.splitlines(), r.stderr
-    assert_detached()
+    assert_detached(traced_pid(r.stderr))
 
 
 def test_error_json_path_unwritable():
@@ -101,7 +106,7 @@ def trace_sleeper(extra, sig=None, wait_s=0.3):
         target.kill()
         target.wait()
     assert tracer.returncode == 0, err
-    assert_detached()
+    assert_detached(target.pid)
     return json.loads(out), err
 
 
@@ -131,7 +136,7 @@ def test_interval_summaries():
     ticks = re.findall(r"^\d\d:\d\d:\d\d SYSCALL .*\(last 0.25 s\)$", r.stdout, re.M)
     rows = re.findall(r"^\d\d:\d\d:\d\d poll +(\d+) ", r.stdout, re.M)
     assert len(ticks) >= 2 and len(rows) >= 2, r.stdout
-    assert_detached()
+    assert_detached(traced_pid(r.stderr))
 
 
 def test_json_on_stdout_is_pure():

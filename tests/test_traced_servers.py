@@ -51,7 +51,7 @@ def trace_server(argv, conns=CONNS):
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
-    assert_detached()
+    assert_detached(server.pid)
     assert load["ok"] == REQS and load["errors"] == 0, load
     return report
 
