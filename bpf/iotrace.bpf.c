@@ -513,6 +513,10 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 			epoll_created(tgid, ret);
 		return;
 	}
+	/* most of a server's syscalls are none of ours: leave before any lookup */
+	if (sys_of(id) == MUX_NONE && id != NR_restart_syscall &&
+	    ret != -ERESTART_RESTARTBLOCK)
+		return;
 
 	fl = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!fl)

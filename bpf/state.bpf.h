@@ -41,7 +41,10 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
-/* Not preallocated: a thread-per-connection server may need 10k+ threads. */
+/*
+ * Hash maps are allocated as used: sized for 10k+ threads and connections,
+ * they cost memory only for what a process really has.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -61,6 +64,7 @@ struct {
 /* Registrations per epoll fd, from epoll_ctl and the loader's /proc scan. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1024);
 	__type(key, struct interest_key);
 	__type(value, __s64);
@@ -69,6 +73,7 @@ struct {
 /* The epoll fd each registered fd belongs to: close() ends a registration. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct interest_key);	/* {tgid, registered fd} */
 	__type(value, __s32);			/* its epoll fd */
@@ -77,6 +82,7 @@ struct {
 /* epoll_event.data -> fd, to tell which fds an epoll_wait returned */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct epdata_key);
 	__type(value, __s32);
@@ -84,6 +90,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct fd_key);
 	__type(value, struct fd_state);
@@ -91,6 +98,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 8192);
 	__type(key, struct wake_key);
 	__type(value, __u64);

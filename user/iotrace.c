@@ -5,6 +5,7 @@
  * args, check, load and attach, loop, report, and one cleanup path.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +18,6 @@
 #include "iotrace.skel.h"
 #include "deep_probes.h"
 #include "epoll_seed.h"
-#include "ksyms.h"
 #include "options.h"
 #include "probes.h"
 #include "report.h"
@@ -74,7 +74,6 @@ int main(int argc, char **argv)
 	struct report_ctx ctx = { .opts = &opts, .target = &target, .probes = &probes,
 				  .deep = &deep };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct ksyms *ksyms = NULL;
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
 	int err = 1;
@@ -96,6 +95,8 @@ int main(int argc, char **argv)
 	if (probes_start(&probes, target.pid, &opts))
 		goto cleanup;
 	deep_start(&deep, target.pid, opts.btf_path);
+	/* libbpf parsed the kernel's BTF (~10 MiB) to load; give it back */
+	malloc_trim(0);
 	if (!opts.cmd) {
 		epoll_seed(probes.skel, target.pid, &seed);
 		ctx.seed = &seed;
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (now_s() >= next_tick) {
-			if (snapshot_take(&snap, probes.skel, NULL))
+			if (snapshot_take(&snap, probes.skel, false))
 				break;
 			snapshot_diff(&delta, &snap, &prev);
 			report_interval(text, &delta, opts.interval, opts.timestamps);
@@ -143,10 +144,7 @@ int main(int argc, char **argv)
 	ctx.elapsed = now_s() - start;
 
 	deep_read(&deep);
-	/* symbols for the waker stacks: loaded once, after tracing */
-	ksyms = ksyms_load();
-	ctx.ksyms = ksyms;
-	if (snapshot_take(&snap, probes.skel, ksyms)) {
+	if (snapshot_take(&snap, probes.skel, true)) {
 		fprintf(stderr, "iotrace: failed to read the BPF maps\n");
 		goto cleanup;
 	}
@@ -156,7 +154,6 @@ int main(int argc, char **argv)
 
 cleanup:
 	snapshot_free(&prev);
-	ksyms_free(ksyms);
 	deep_stop(&deep);
 	probes_stop(&probes);
 	target_close(&target);

@@ -10,8 +10,9 @@ struct ksym {
 	char *name;
 };
 
+/* Only the functions that contain the addresses asked for: a few KiB, not 10 MiB. */
 struct ksyms {
-	struct ksym *syms;
+	struct ksym *syms;	/* sorted by addr */
 	size_t n;
 };
 
@@ -22,42 +23,121 @@ static int cmp_addr(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-struct ksyms *ksyms_load(void)
+struct text_sym {
+	__u64 addr;
+	__u32 line;		/* line number in /proc/kallsyms */
+	__u32 wanted;
+};
+
+static int cmp_text(const void *a, const void *b)
 {
-	struct ksyms *ks = calloc(1, sizeof(*ks));
+	const struct text_sym *x = a, *y = b;
+
+	return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct text_sym *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Pass 1: every text symbol's address and line. */
+static struct text_sym *read_text_syms(size_t *count)
+{
+	struct text_sym *t = NULL, *n;
+	unsigned long long addr;
+	size_t cap = 0, len = 0;
+	char line[512], type;
+	__u32 lineno = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (sscanf(line, "%llx %c", &addr, &type) != 2 || !addr ||
+		    (type != 't' && type != 'T'))
+			continue;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			n = realloc(t, cap * sizeof(*t));
+			if (!n)
+				break;
+			t = n;
+		}
+		t[len++] = (struct text_sym){ .addr = addr, .line = lineno };
+	}
+	fclose(f);
+	*count = len;
+	return t;
+}
+
+/* Pass 2: the names on the wanted lines, in line order. */
+static int read_names(struct ksyms *ks, struct text_sym *t, size_t nt)
+{
 	char line[512], name[256], type;
 	unsigned long long addr;
-	size_t cap = 0;
-	FILE *f;
+	__u32 lineno = 0;
+	size_t i = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return -1;
+	while (i < nt && fgets(line, sizeof(line), f)) {
+		if (++lineno != t[i].line)
+			continue;
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) == 3) {
+			ks->syms[ks->n].addr = addr;
+			ks->syms[ks->n].name = strdup(name);
+			if (ks->syms[ks->n].name)
+				ks->n++;
+		}
+		i++;
+	}
+	fclose(f);
+	return 0;
+}
+
+struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs)
+{
+	struct ksyms *ks = calloc(1, sizeof(*ks));
+	struct text_sym *t;
+	size_t nt = 0, i, kept = 0;
 
 	if (!ks)
 		return NULL;
-	f = fopen("/proc/kallsyms", "r");
-	if (!f) {
-		free(ks);
-		return NULL;
+	t = read_text_syms(&nt);
+	if (!t || !nt) {
+		free(t);
+		return ks;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
-			continue;
-		if (type != 't' && type != 'T')
-			continue;
-		if (ks->n == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			struct ksym *n = realloc(ks->syms, ncap * sizeof(*n));
+	qsort(t, nt, sizeof(*t), cmp_text);
+	/* mark the function containing each address: greatest start <= addr */
+	for (i = 0; i < naddrs; i++) {
+		size_t lo = 0, hi = nt;
 
-			if (!n)
-				break;
-			ks->syms = n;
-			cap = ncap;
+		if (!addrs[i] || addrs[i] < t[0].addr)
+			continue;
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+
+			if (t[mid].addr <= addrs[i])
+				lo = mid;
+			else
+				hi = mid;
 		}
-		ks->syms[ks->n].addr = addr;
-		ks->syms[ks->n].name = strdup(name);
-		if (!ks->syms[ks->n].name)
-			break;
-		ks->n++;
+		t[lo].wanted = 1;
 	}
-	fclose(f);
+	for (i = 0; i < nt; i++)
+		if (t[i].wanted)
+			t[kept++] = t[i];
+	qsort(t, kept, sizeof(*t), cmp_line);
+	ks->syms = calloc(kept ? kept : 1, sizeof(*ks->syms));
+	if (ks->syms)
+		read_names(ks, t, kept);
+	free(t);
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	return ks;
 }

@@ -8,7 +8,8 @@
 
 struct ksyms;
 
-struct ksyms *ksyms_load(void);
+/* Symbols of the functions containing addrs (stack frames), from /proc/kallsyms */
+struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs);
 void ksyms_free(struct ksyms *ks);
 /* Name of the function containing addr, or NULL. */
 const char *ksyms_name(const struct ksyms *ks, __u64 addr);

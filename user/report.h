@@ -18,7 +18,6 @@ struct report_ctx {
 	const struct epoll_seed *seed;	/* NULL when launched (nothing pre-existed) */
 	double elapsed;			/* s */
 	const char *end_reason;		/* "Ctrl-C", "duration", "target exited" ... */
-	const struct ksyms *ksyms;
 	const struct deep *deep;
 };
 

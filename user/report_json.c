@@ -397,7 +397,7 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	}
 	json_object_object_add(root, "threads", threads);
 	if (ctx->probes->sched)
-		json_object_object_add(root, "wakeups", wakeups_json(snap, ctx->ksyms));
+		json_object_object_add(root, "wakeups", wakeups_json(snap, snap->ksyms));
 	json_object_object_add(root, "fds", fds_json(snap));
 	json_object_object_add(root, "epoll_interest", epolls_json(snap));
 	json_object_object_add(root, "per_request", per_request_json(snap));

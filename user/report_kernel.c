@@ -214,5 +214,5 @@ void report_kernel_text(FILE *f, const struct snapshot *snap, const struct repor
 	print_io(f, snap);
 	print_readiness(f, snap);
 	if (ctx->opts->stacks)
-		print_stacks(f, snap, ctx->ksyms);
+		print_stacks(f, snap, snap->ksyms);
 }

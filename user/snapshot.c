@@ -170,7 +170,7 @@ static int cmp_wake(const void *a, const void *b)
 	return (x->count < y->count) - (x->count > y->count);
 }
 
-static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel, const struct ksyms *ks)
+static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel)
 {
 	int fd = bpf_map__fd(skel->maps.wakes), sfd = bpf_map__fd(skel->maps.stacks);
 	struct wake_key key, next, *prev = NULL;
@@ -195,11 +195,30 @@ static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel, const str
 		memcpy(r->waker, key.waker, sizeof(r->waker));
 		if (key.stackid >= 0)
 			bpf_map_lookup_elem(sfd, &key.stackid, r->ips);
-		wake_classify(ks, r->ips, MAX_STACK_DEPTH, &r->info);
-		snap->wake[r->sys][r->info.cls] += count;
-		snap->wake_ctx[r->sys][r->info.ctx] += count;
 	}
 	qsort(snap->wakes, snap->nwakes, sizeof(*snap->wakes), cmp_wake);
+	return 0;
+}
+
+/* Name the frames of every stack, then say what woke the thread. */
+static int classify_wakes(struct snapshot *snap)
+{
+	__u64 *ips = malloc((snap->nwakes ? snap->nwakes : 1) * sizeof(*ips) * MAX_STACK_DEPTH);
+	size_t i;
+
+	if (!ips)
+		return -ENOMEM;
+	for (i = 0; i < snap->nwakes; i++)
+		memcpy(&ips[i * MAX_STACK_DEPTH], snap->wakes[i].ips, sizeof(snap->wakes[i].ips));
+	snap->ksyms = ksyms_load(ips, snap->nwakes * MAX_STACK_DEPTH);
+	free(ips);
+	for (i = 0; i < snap->nwakes; i++) {
+		struct wake_row *r = &snap->wakes[i];
+
+		wake_classify(snap->ksyms, r->ips, MAX_STACK_DEPTH, &r->info);
+		snap->wake[r->sys][r->info.cls] += r->count;
+		snap->wake_ctx[r->sys][r->info.ctx] += r->count;
+	}
 	return 0;
 }
 
@@ -256,7 +275,7 @@ static int read_epolls(struct snapshot *snap, struct iotrace_bpf *skel)
 	return 0;
 }
 
-int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, const struct ksyms *ks)
+int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
 {
 	int err;
 
@@ -264,11 +283,13 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, const struct 
 	err = read_stats(snap, bpf_map__fd(skel->maps.stats));
 	if (!err)
 		err = read_errs(snap, bpf_map__fd(skel->maps.errs));
-	if (!err && ks)
-		err = read_wakes(snap, skel, ks);
-	if (!err && ks)
+	if (!err && full)
+		err = read_wakes(snap, skel);
+	if (!err && full)
+		err = classify_wakes(snap);
+	if (!err && full)
 		err = read_fds(snap, skel);
-	if (!err && ks)
+	if (!err && full)
 		err = read_epolls(snap, skel);
 	if (err) {
 		snapshot_free(snap);
@@ -340,5 +361,6 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->wakes);
 	free(snap->fdrows);
 	free(snap->epolls);
+	ksyms_free(snap->ksyms);
 	memset(snap, 0, sizeof(*snap));
 }

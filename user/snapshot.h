@@ -3,6 +3,7 @@
 #ifndef IOTRACE_SNAPSHOT_H
 #define IOTRACE_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "iotrace.h"
@@ -62,10 +63,11 @@ struct snapshot {
 	size_t nfdrows;
 	struct epoll_row *epolls;
 	size_t nepolls;
+	struct ksyms *ksyms;		/* names for the frames in wakes */
 };
 
-/* ks NULL: counters only (interval summaries); else wakeups, fds, epolls too */
-int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, const struct ksyms *ks);
+/* full: also wakeups (with symbolized stacks), fds and epoll interest sets */
+int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full);
 /* cur - prev for the counters and histograms (max and min stay cur's) */
 void snapshot_diff(struct snapshot *out, const struct snapshot *cur,
 		   const struct snapshot *prev);
