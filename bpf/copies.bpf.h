@@ -11,16 +11,23 @@
 
 #define EPOLL_EVENT_SIZE	12	/* packed on x86_64 */
 
-/* A 16-byte timeval/timespec: copied in if given; remaining time copied back if non-zero */
-static __always_inline void timeout_in(struct inflight *fl, const void *utime)
+/*
+ * A 16-byte timeval/timespec: copied in if given; remaining time copied
+ * back if non-zero. pre: its value when already read (select's span).
+ */
+static __always_inline void timeout_in(struct inflight *fl, const void *utime, const __s64 *pre)
 {
 	__s64 t[2] = {};
 
 	if (!utime)
 		return;
 	fl->bytes_in += 16;
-	if (bpf_probe_read_user(t, sizeof(t), utime))
+	if (pre) {
+		t[0] = pre[0];
+		t[1] = pre[1];
+	} else if (bpf_probe_read_user(t, sizeof(t), utime)) {
 		return;
+	}
 	if (!t[0] && !t[1])
 		fl->zero_timeout = 1;
 	else
@@ -30,12 +37,12 @@ static __always_inline void timeout_in(struct inflight *fl, const void *utime)
 /* select/pselect6: nfds clamped to max_fds, FDS_BYTES per non-NULL set */
 static __always_inline void select_copies(struct inflight *fl, int n, unsigned long in,
 					  unsigned long out, unsigned long ex,
-					  const void *tvp, const void *sigpack)
+					  const void *tvp, const __s64 *tv, const void *sigpack)
 {
 	__u32 nsets = !!in + !!out + !!ex;
 	struct { __u64 p; __u64 size; } pack;
 
-	timeout_in(fl, tvp);
+	timeout_in(fl, tvp, tv);
 	if (sigpack) {
 		fl->bytes_in += 16;
 		if (!bpf_probe_read_user(&pack, sizeof(pack), sigpack) && pack.p)
@@ -59,7 +66,7 @@ static __always_inline void poll_copies(struct inflight *fl, __u32 nfds, const v
 					const void *sigmask)
 {
 	fl->nfds = nfds;
-	timeout_in(fl, tsp);
+	timeout_in(fl, tsp, NULL);
 	if (sigmask)
 		fl->bytes_in += 8;
 }

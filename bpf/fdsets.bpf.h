@@ -17,8 +17,11 @@
 #define POLL_CHUNK		32	/* pollfds per read */
 #define POLL_MAX_CHUNKS		2048	/* up to 65536 pollfds */
 
+#define SPAN_MAX		512	/* select's sets and timeout read at once */
+
 struct scan_buf {
 	__u64 sets[3][SET_CHUNK_WORDS];
+	__u8 span[SPAN_MAX];	/* user memory from the lowest argument up */
 	struct { __s32 fd; __s16 events, revents; } pfds[POLL_CHUNK];
 };
 
@@ -31,6 +34,8 @@ struct {
 
 struct set_scan {
 	const void *sets[3];	/* in, out, ex; NULL when not passed */
+	__u32 span_off[3];	/* where each set is in scan_buf.span, if spanned */
+	bool spanned;		/* the first chunk was read in one span already */
 	__u32 nbits;		/* nfds clamped to the fd table's max_fds */
 	__u32 count;		/* fds in any of the sets */
 	bool failed;
@@ -55,6 +60,11 @@ static long scan_set_chunk(__u32 chunk, struct set_scan *s)
 
 		if (size > sizeof(buf->sets[k]))
 			size = sizeof(buf->sets[k]);
+		if (s->spanned && !chunk) {
+			/* already in kernel memory: a cheap copy, not a user read */
+			bpf_probe_read_kernel(buf->sets[k], size, (void *)buf->span + s->span_off[k]);
+			continue;
+		}
 		if (bpf_probe_read_user(buf->sets[k], size, s->sets[k] + first * 8)) {
 			s->failed = true;
 			return 1;
@@ -71,11 +81,52 @@ static long scan_set_chunk(__u32 chunk, struct set_scan *s)
 	return 0;
 }
 
+/*
+ * Read select's sets (up to 1024 fds) and its timeout in one span when
+ * they lie within SPAN_MAX bytes, as they do on most callers' stacks: one
+ * user read instead of up to four. Returns the span's start, or 0.
+ */
+static __always_inline __u64 read_span(struct set_scan *s, __u32 nbits, const void *tvp)
+{
+	__u64 lo = ~0ULL, hi = 0, setsz = 8 * ((nbits + 63) / 64), len, p;
+	__u32 zero = 0, k;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+
+	if (!buf || !nbits || nbits > SET_CHUNK_WORDS * 64)
+		return 0;
+	for (k = 0; k < 4; k++) {
+		p = k < 3 ? (__u64)s->sets[k & 3] : (__u64)tvp;
+		if (!p)
+			continue;
+		if (p < lo)
+			lo = p;
+		if (p + (k < 3 ? setsz : 16) > hi)
+			hi = p + (k < 3 ? setsz : 16);
+	}
+	if (!hi)
+		return 0;
+	len = hi - lo;
+	barrier_var(len);
+	if (len > SPAN_MAX || bpf_probe_read_user(buf->span, len, (void *)lo))
+		return 0;
+	for (k = 0; k < 3; k++)
+		s->span_off[k] = s->sets[k] ? (__u64)s->sets[k] - lo : 0;
+	s->spanned = true;
+	return lo;
+}
+
 /* Returns WATCHED_UNKNOWN if a set could not be read. */
-static __always_inline __u32 count_select_fds(__u32 nbits, const void *in,
-					      const void *out, const void *ex)
+static __always_inline __u32 count_select_fds(struct set_scan *pre, __u32 nbits,
+					      const void *in, const void *out, const void *ex)
 {
 	struct set_scan s = { .sets = { in, out, ex }, .nbits = nbits };
+
+	if (pre && pre->spanned) {
+		s.spanned = true;
+		s.span_off[0] = pre->span_off[0];
+		s.span_off[1] = pre->span_off[1];
+		s.span_off[2] = pre->span_off[2];
+	}
 
 	if (nbits > SET_MAX_CHUNKS * SET_CHUNK_WORDS * 64)
 		return WATCHED_UNKNOWN;

@@ -104,13 +104,30 @@ struct select_args {
  */
 __noinline int enter_select(struct inflight *fl, struct select_args *a)
 {
-	__u32 watched;
+	struct set_scan pre = {};
+	__u32 watched, zero = 0, off;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+	__s64 tv[2];
+	__u64 lo;
 
-	if (!fl || !a)
+	if (!fl || !a || !buf)
 		return 0;
-	select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, (void *)a->sigpack);
+	pre.sets[0] = (void *)a->in;
+	pre.sets[1] = (void *)a->out;
+	pre.sets[2] = (void *)a->ex;
 	fl->nfds = a->n < 0 ? 0 : a->n;
-	watched = count_select_fds(fl->nfds, (void *)a->in, (void *)a->out, (void *)a->ex);
+	lo = read_span(&pre, fl->nfds, (void *)a->tvp);
+	off = a->tvp - lo;
+	if (lo && a->tvp && off <= SPAN_MAX - 16) {
+		/* kernel memory: a cheap copy, no variable-offset proof needed */
+		bpf_probe_read_kernel(tv, sizeof(tv), (void *)buf->span + off);
+		select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, tv,
+			      (void *)a->sigpack);
+	} else {
+		select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, NULL,
+			      (void *)a->sigpack);
+	}
+	watched = count_select_fds(&pre, fl->nfds, (void *)a->in, (void *)a->out, (void *)a->ex);
 	keep_first_set(fl, fl->nfds, watched);
 	fl->watched = watched;
 	return 0;
