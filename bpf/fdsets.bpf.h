@@ -14,8 +14,8 @@
 
 #define SET_CHUNK_WORDS		16	/* 1024 fds per chunk, glibc's FD_SETSIZE */
 #define SET_MAX_CHUNKS		64	/* up to 65536 fds */
-#define POLL_CHUNK		32	/* pollfds per read */
-#define POLL_MAX_CHUNKS		2048	/* up to 65536 pollfds */
+#define POLL_CHUNK		128	/* pollfds per user read (~0.1 us each, any size) */
+#define POLL_MAX_CHUNKS		512	/* up to 65536 pollfds */
 
 #define SPAN_MAX		512	/* select's sets and timeout read at once */
 

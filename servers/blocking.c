@@ -66,14 +66,7 @@ static const struct argp argp = { options, parse_opt, NULL, doc, common_argp_chi
 /* Serve one client to the end: each read() and write() blocks this thread only. */
 static void serve(struct conn *c)
 {
-	while (!stop && !conn_done(c)) {
-		if (conn_want_write(c)) {
-			if (conn_write(c) < 0 && errno != EINTR)
-				break;
-		} else if (conn_read(c) < 0 && errno != EINTR) {
-			break;
-		}
-	}
+	conn_serve_blocking(c);
 	conn_close(c);
 }
 

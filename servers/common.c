@@ -365,6 +365,18 @@ bool conn_done(const struct conn *c)
 	return c->closing && !pending(&c->out);
 }
 
+void conn_serve_blocking(struct conn *c)
+{
+	while (!stop && !conn_done(c)) {
+		if (conn_want_write(c)) {
+			if (conn_write(c) < 0 && errno != EINTR)
+				break;
+		} else if (conn_read(c) < 0 && errno != EINTR) {
+			break;		/* ECONNRESET and friends */
+		}
+	}
+}
+
 char *conn_in_space(struct conn *c, size_t *room)
 {
 	size_t free_max = IN_MAX - pending(&c->in);

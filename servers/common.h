@@ -134,6 +134,12 @@ void conns_shutdown_all(void);
 bool conn_want_read(const struct conn *c);
 bool conn_want_write(const struct conn *c);
 bool conn_done(const struct conn *c);
+/*
+ * Blocking IO: serve one client until it closes or the server stops. Each
+ * read() and write() blocks the calling thread only (blocking, iterative).
+ * Does not close the connection.
+ */
+void conn_serve_blocking(struct conn *c);
 
 /*
  * Buffer-level API, for servers that hand buffers to the kernel (io_uring).

@@ -33,19 +33,6 @@ static const char doc[] =
 
 static const struct argp argp = { NULL, NULL, NULL, doc, common_argp_children, NULL, NULL };
 
-/* Serve one client until it closes: read a request, write the answer. */
-static void serve(struct conn *c)
-{
-	while (!stop && !conn_done(c)) {
-		if (conn_want_write(c)) {
-			if (conn_write(c) < 0 && errno != EINTR)
-				break;
-		} else if (conn_read(c) < 0 && errno != EINTR) {
-			break;		/* ECONNRESET and friends */
-		}
-	}
-}
-
 int main(int argc, char **argv)
 {
 	opt.model = "iterative";
@@ -67,7 +54,7 @@ int main(int argc, char **argv)
 			continue;
 		server_wake_on_stop(fd);
 		if (!stop)
-			serve(c);
+			conn_serve_blocking(c);	/* the others wait in the backlog */
 		server_wake_on_stop(-1);
 		conn_close(c);
 	}

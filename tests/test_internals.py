@@ -145,3 +145,15 @@ def test_deep_probes_are_optional_and_exact_when_live():
         assert p["fentry_error"] and p["kprobe_error"], p
         assert "exact_counts" not in p
         assert s["passes"] == 2 * K and s["registrations"] == M * K
+
+
+def test_large_fd_lists_counted_exactly():
+    """200 idle sockets: several words of fd_set, two chunks of pollfds."""
+    k, m = 3, 200
+    for name in ("select", "poll"):
+        report, facts = run("zero", name, k, m)
+        s = report["syscalls"][name]
+        assert s["fds_watched"] == {**s["fds_watched"], "total": k * m, "min": m, "max": m}
+        assert s["kernel"]["fds_examined"] == k * m
+        per_call_in = 8 * m if name == "poll" else fds_bytes(facts["maxfd"] + 1) + 16
+        assert s["kernel"]["bytes_in"] == k * per_call_in, s["kernel"]
