@@ -82,14 +82,11 @@ static void *pool_thread(void *arg)
 	(void)arg;
 	while (!stop) {
 		/* All pool threads block here; the kernel wakes one per client. */
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = server_accept(0);
 		struct conn *c;
 
-		if (fd < 0) {
-			if (!stop && errno != EINTR && errno != ECONNABORTED)
-				logmsg("accept: %m");
+		if (fd < 0)
 			continue;
-		}
 		c = conn_new(fd, sizeof(*c));
 		if (c)
 			serve(c);
@@ -148,13 +145,10 @@ int main(int argc, char **argv)
 	}
 	while (!stop) {
 		struct conn *c;
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = server_accept(0);
 
-		if (fd < 0) {
-			if (!stop && errno != EINTR && errno != ECONNABORTED)
-				logmsg("accept: %m");
+		if (fd < 0)
 			continue;
-		}
 		c = conn_new(fd, sizeof(*c));
 		if (c && !start_thread(&attr, connection_thread, c))
 			conn_close(c);

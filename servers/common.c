@@ -365,6 +365,15 @@ bool conn_done(const struct conn *c)
 	return c->closing && !pending(&c->out);
 }
 
+int server_accept(int flags)
+{
+	int fd = accept4(listen_fd, NULL, NULL, flags | SOCK_CLOEXEC);
+
+	if (fd < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && !stop)
+		logmsg("accept: %m");
+	return fd;
+}
+
 void conn_serve_blocking(struct conn *c)
 {
 	while (!stop && !conn_done(c)) {

@@ -73,6 +73,14 @@ extern struct server_opts opt;
 extern volatile sig_atomic_t stop;	/* set by SIGINT/SIGTERM */
 extern int listen_fd;
 
+/*
+ * accept4() on listen_fd with SOCK_CLOEXEC and flags (SOCK_NONBLOCK or 0).
+ * Returns the new fd, or -1: EAGAIN (no more clients), EINTR and
+ * ECONNABORTED are quiet, anything else is logged unless the server is
+ * stopping.
+ */
+int server_accept(int flags);
+
 /* Statistics printed on exit; tests compare them with loadgen's counts. */
 extern atomic_ulong stat_conns;		/* connections accepted and served */
 extern atomic_ulong stat_requests;	/* lines or HTTP requests answered */

@@ -93,15 +93,12 @@ static void update_events(struct econn *ec)
 static void accept_clients(void)
 {
 	for (;;) {
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = server_accept(SOCK_NONBLOCK);
 		struct epoll_event ev;
 		struct econn *ec;
 
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && !stop)
-				logmsg("accept: %m");
+		if (fd < 0)
 			return;
-		}
 		ec = (struct econn *)conn_new(fd, sizeof(*ec));
 		if (!ec)
 			continue;

@@ -42,13 +42,10 @@ int main(int argc, char **argv)
 
 	while (!stop) {
 		struct conn *c;
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = server_accept(0);
 
-		if (fd < 0) {
-			if (!stop && errno != EINTR && errno != ECONNABORTED)
-				logmsg("accept: %m");
+		if (fd < 0)
 			continue;
-		}
 		c = conn_new(fd, sizeof(*c));
 		if (!c)
 			continue;

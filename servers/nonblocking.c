@@ -62,13 +62,10 @@ static int try_accept(int *maxfd)
 	int n = 0;
 
 	for (;;) {
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = server_accept(SOCK_NONBLOCK);
 
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && !stop)
-				logmsg("accept: %m");
+		if (fd < 0)
 			return n;
-		}
 		if (conn_new(fd, sizeof(struct conn)) && fd > *maxfd)
 			*maxfd = fd;
 		n++;

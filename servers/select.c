@@ -51,13 +51,10 @@ static int maxfd;	/* highest connection fd, bounds the walks below */
 static void accept_clients(void)
 {
 	for (;;) {
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = server_accept(SOCK_NONBLOCK);
 
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && !stop)
-				logmsg("accept: %m");
+		if (fd < 0)
 			return;
-		}
 		if (fd >= FD_SETSIZE) {
 			logmsg("refusing fd %d: select() only handles fds below FD_SETSIZE (%d); "
 			       "closing the connection", fd, FD_SETSIZE);

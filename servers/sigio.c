@@ -71,14 +71,11 @@ static void handle(struct conn *c)
 static void accept_clients(void)
 {
 	for (;;) {
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = server_accept(SOCK_NONBLOCK);
 		struct conn *c;
 
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && !stop)
-				logmsg("accept: %m");
+		if (fd < 0)
 			return;
-		}
 		c = conn_new(fd, sizeof(*c));
 		if (!c)
 			continue;
