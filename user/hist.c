@@ -36,22 +36,6 @@ __u64 hist_quantile(const __u32 *hist, double q, __u64 max)
 	return mid > max ? max : mid;
 }
 
-void hist_log2(const __u32 *hist, __u64 *out, unsigned int nout)
-{
-	unsigned int i, k;
-
-	memset(out, 0, nout * sizeof(*out));
-	for (i = 0; i < HIST_SLOTS; i++) {
-		__u64 low = hist_slot_low(i);
-
-		for (k = 0; low >> (k + 1); k++)
-			;
-		if (k >= nout)
-			k = nout - 1;
-		out[k] += hist[i];
-	}
-}
-
 static void print_stars(FILE *f, __u64 val, __u64 max, int width)
 {
 	int n = max ? (int)(val * width / max) : 0, i;

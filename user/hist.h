@@ -17,7 +17,5 @@ __u64 hist_slot_low(unsigned int slot);
 __u64 hist_quantile(const __u32 *hist, double q, __u64 max);
 /* libbpf-tools style log2 histogram in the given unit (1000 = us). */
 void hist_print_log2(FILE *f, const __u32 *hist, __u64 unit, const char *unit_name);
-/* Collapse the sub-buckets into power-of-two buckets: out[k] counts [2^k, 2^(k+1)) */
-void hist_log2(const __u32 *hist, __u64 *out, unsigned int nout);
 
 #endif
