@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <string.h>
 #include "hist.h"
 
 __u64 hist_slot_low(unsigned int slot)
