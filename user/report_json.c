@@ -320,7 +320,9 @@ static json_object *sources_json(const struct probes *p)
 	add_str(o, "kernel.bytes_in, kernel.bytes_out",
 		"derived: from the arguments by the kernel's copy rules (shared/KERNEL.md)");
 	add_str(o, "time, wakeups", "observed: tp_btf/sched_switch and tp_btf/sched_waking");
-	add_str(o, "readiness", "observed: fd sets / revents / events read back at syscall exit");
+	add_str(o, "readiness", "observed: fd sets / revents / events read back at syscall exit; "
+		"epoll events map to fds through the data given at epoll_ctl(ADD) or in /proc "
+		"at attach (events whose data a MOD changed count as unmapped_events)");
 	return o;
 }
 
