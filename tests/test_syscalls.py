@@ -151,3 +151,12 @@ def test_full_stats_map_counts_every_lost_call():
     recorded = sum(s["calls"] for s in report["syscalls"].values())
     lost = report["drops"]["calls_lost_stats_full"]
     assert lost > 0 and recorded + lost == 60 + 2 + 1, (recorded, lost)
+
+
+def test_raw_tp_fallback_gives_the_same_figures():
+    """The fallback iotrace uses where tp_btf cannot attach: raw_tp syscall
+    programs, with probe reads for the registers. Same plan, same figures."""
+    report, out, _ = launch([prog("mux_calls"), "poll"], extra=["--raw-tp"])
+    assert report["probes"]["syscalls"] == "raw_tp"
+    assert report["probes"]["live"][:2] == ["raw_tp/sys_enter", "raw_tp/sys_exit"]
+    check(report, out, "poll", POLL_PLAN, attached=False)

@@ -9,6 +9,7 @@
 #define OPT_THREADS	1001
 #define OPT_STACKS	1002
 #define OPT_STATS_ENTRIES 1003
+#define OPT_RAW_TP	1004
 
 const char *argp_program_version = "iotrace 0.1";
 
@@ -42,6 +43,8 @@ static const struct argp_option option_list[] = {
 	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
 	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
 	  "Room for N thread x syscall figures (default 65536); beyond it calls are counted as lost", 0 },
+	{ "raw-tp", OPT_RAW_TP, NULL, 0,
+	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
@@ -85,6 +88,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_STATS_ENTRIES:
 		if (!parse_long("iotrace", "stats entries", arg, 1, 1 << 22, &opts->stats_entries))
 			exit(2);
+		break;
+	case OPT_RAW_TP:
+		opts->raw_tp = true;
 		break;
 	case OPT_BTF:
 		opts->btf_path = arg;

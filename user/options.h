@@ -17,6 +17,7 @@ struct options {
 	bool verbose;		/* -v: libbpf debug output */
 	bool threads;		/* --threads: per-thread tables in the text report */
 	bool stacks;		/* --stacks: top waker stacks in the text report */
+	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */

@@ -100,7 +100,8 @@ int probes_start(struct probes *p, pid_t tgid, const struct options *o)
 	memset(p, 0, sizeof(*p));
 	verbose_libbpf = o->verbose;
 	libbpf_set_print(libbpf_print);
-	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+	/* --raw-tp starts at the first fallback, to use or to test it */
+	for (i = o->raw_tp ? 1 : 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
 		err = try_config(p, tgid, o, configs[i].btf, configs[i].sched);
 		if (!err || err == -EPERM)
 			break;
