@@ -174,3 +174,19 @@ def test_make_install_puts_binary_and_man_page():
                               text=True).stdout.startswith("iotrace ")
         man = os.path.join(d, "share", "man", "man8", "iotrace.8")
         assert open(man).read().startswith(".\\\" SPDX")
+
+
+def test_error_pid_exited_before_tracing_started():
+    """A zombie: its pid still exists, but the process has already exited."""
+    child = subprocess.Popen(["true"])
+    try:
+        for _ in range(200):
+            with open(f"/proc/{child.pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+        r = run_iotrace(["-p", str(child.pid)])
+        one_line_error(r, "exited before tracing started", str(child.pid))
+        assert_detached(child.pid)
+    finally:
+        child.wait()
