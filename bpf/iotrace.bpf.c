@@ -171,7 +171,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	task = bpf_get_current_task_btf();
 	if (id == NR_restart_syscall) {
 		/* poll re-entered after a stop signal: same call, same fds */
-		fl = bpf_task_storage_get(&inflight, task, 0, 0);
+		fl = inflight_of((__u32)pid_tgid, false);
 		if (!fl || fl->restart_sys == MUX_NONE)
 			return;
 		fl->sys = fl->restart_sys | 0x100;
@@ -181,7 +181,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	}
 	if (sys == MUX_NONE)
 		return;
-	fl = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	fl = inflight_of((__u32)pid_tgid, true);
 	if (!fl)
 		return;
 
@@ -539,7 +539,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	    ret != -ERESTART_RESTARTBLOCK)
 		return;
 
-	fl = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	fl = inflight_of(tid, false);
 	if (!fl)
 		return;
 	if (fl->sys == MUX_NONE) {

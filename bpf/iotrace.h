@@ -141,6 +141,7 @@ struct drop_counts {
 	__u64 interest_full;	/* interest map full: an epoll fd untracked */
 	__u64 wakes_full;	/* wakes map full: a wakeup uncounted */
 	__u64 fds_full;		/* fd readiness map full: an fd untracked */
+	__u64 slot_collisions;	/* two threads, one in-flight slot: a call lost */
 };
 
 #endif /* IOTRACE_H */

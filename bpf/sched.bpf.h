@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Time asleep versus on CPU inside a call (sched_switch), and who woke the
- * thread (sched_waking, with the waker's kernel stack). Both need BTF task
- * pointers to reach the sleeper's task storage: tp_btf only.
+ * thread (sched_waking, with the waker's kernel stack). Both read the
+ * sleeper's task through BTF pointers: tp_btf only.
  */
 #ifndef SCHED_BPF_H
 #define SCHED_BPF_H
@@ -11,7 +11,7 @@
 
 static __always_inline void switched_out(struct task_struct *prev, bool runnable)
 {
-	struct inflight *fl = bpf_task_storage_get(&inflight, prev, 0, 0);
+	struct inflight *fl = inflight_of(prev->pid, false);
 
 	if (!fl || fl->sys == MUX_NONE)
 		return;
@@ -21,7 +21,7 @@ static __always_inline void switched_out(struct task_struct *prev, bool runnable
 
 static __always_inline void switched_in(struct task_struct *next)
 {
-	struct inflight *fl = bpf_task_storage_get(&inflight, next, 0, 0);
+	struct inflight *fl = inflight_of(next->pid, false);
 	__u64 now, delta;
 
 	if (!fl || !fl->off_ts)
@@ -40,7 +40,7 @@ static __always_inline void switched_in(struct task_struct *next)
 
 static __always_inline void woken(void *ctx, struct task_struct *p)
 {
-	struct inflight *fl = bpf_task_storage_get(&inflight, p, 0, 0);
+	struct inflight *fl = inflight_of(p->pid, false);
 	struct wake_key key = { .sys = MUX_OUTSIDE };
 	__u64 one = 1, *n;
 	long err;

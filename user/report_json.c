@@ -382,6 +382,7 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	add_u64(d, "epoll_fds_untracked_map_full", snap->drops.interest_full);
 	add_u64(d, "wakeups_lost_wakes_full", snap->drops.wakes_full);
 	add_u64(d, "fds_untracked_fds_full", snap->drops.fds_full);
+	add_u64(d, "calls_lost_slot_collisions", snap->drops.slot_collisions);
 	json_object_object_add(root, "drops", d);
 
 	json_object_object_add(root, "syscalls",

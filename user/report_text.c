@@ -141,6 +141,7 @@ static void print_drops(FILE *f, const struct snapshot *snap)
 		{ "epoll registrations untracked (map full)", d->interest_full },
 		{ "wakeups uncounted (wakes map full)", d->wakes_full },
 		{ "fd readiness updates (fds map full)", d->fds_full },
+		{ "calls (two threads in one in-flight slot: pid_max > 32768)", d->slot_collisions },
 	};
 	unsigned int i;
 
