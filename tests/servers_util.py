@@ -99,8 +99,7 @@ class Server:
     def _wait_start(self, timeout=10):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.out.seek(0)
-            data = self.out.read().decode(errors="replace")
+            data = self.stdout()
             if "\n" in data:
                 return data.split("\n", 1)[0]
             if self.proc.poll() is not None:
@@ -109,13 +108,18 @@ class Server:
             time.sleep(0.02)
         raise AssertionError(f"{self.model}: no start line within {timeout}s")
 
+    # pread, not seek+read: the server shares these files' offset, and a
+    # seek(0) between two of its writes would make it overwrite its own
+    # output.
+    @staticmethod
+    def _contents(f):
+        return os.pread(f.fileno(), 1 << 20, 0).decode(errors="replace")
+
     def stdout(self):
-        self.out.seek(0)
-        return self.out.read().decode(errors="replace")
+        return self._contents(self.out)
 
     def stderr(self):
-        self.err.seek(0)
-        return self.err.read().decode(errors="replace")
+        return self._contents(self.err)
 
     def fds(self):
         return len(os.listdir(f"/proc/{self.pid}/fd"))

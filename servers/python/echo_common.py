@@ -28,8 +28,10 @@ OUT_HIGH = 64 * 1024
 WANT_NOFILE = 65536
 
 
-class Stop(Exception):
-    """Raised by the SIGINT/SIGTERM handler to leave the server loop."""
+class Stop(BaseException):
+    """Raised by the SIGINT/SIGTERM handler to leave the server loop. A
+    BaseException, like KeyboardInterrupt, so that library code catching
+    Exception (socketserver does) lets it through."""
 
 
 class Stats:
@@ -107,6 +109,9 @@ def listen(port):
         pass
 
     def stop(signum, frame):
+        # Once: a second signal during the clean-up must not interrupt it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise Stop()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -68,6 +68,10 @@ class Server(socketserver.ThreadingTCPServer):
             self.live.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request, client_address):
+        # One line instead of socketserver's traceback.
+        ec.log(f"error serving {client_address[0]}:{client_address[1]}: {sys.exc_info()[1]!r}")
+
     def wake_all(self):
         with self.live_lock:
             for request in self.live:
