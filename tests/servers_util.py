@@ -83,18 +83,20 @@ class Server:
         self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err)
         self.pid = self.proc.pid
         self.result = None
-        try:
+        try:        # a failed check must not leave the server running
             self.start_line = self._wait_start()
+            m = START_RE.match(self.start_line)
+            assert m, f"{model}: bad start line {self.start_line!r}"
+            assert m.group(1) == model, f"start line names {m.group(1)!r}, expected {model!r}"
+            assert m.group(3) == proto, f"{model}: start line says proto {m.group(3)}"
+            self.port = int(m.group(2))
+            assert self.port > 0
+            self.base_fds = self.fds()
         except BaseException:
             self.kill()
+            self.out.close()
+            self.err.close()
             raise
-        m = START_RE.match(self.start_line)
-        assert m, f"{model}: bad start line {self.start_line!r}"
-        assert m.group(1) == model, f"start line names {m.group(1)!r}, expected {model!r}"
-        assert m.group(3) == proto, f"{model}: start line says proto {m.group(3)}"
-        self.port = int(m.group(2))
-        assert self.port > 0
-        self.base_fds = self.fds()
 
     def _wait_start(self, timeout=10):
         deadline = time.monotonic() + timeout
