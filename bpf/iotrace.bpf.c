@@ -299,12 +299,21 @@ static __always_inline void fd_gone(__u32 tgid, __s32 fd)
 	struct interest_key key = { .tgid = tgid, .epfd = fd };
 	struct fd_key fk = { .tgid = tgid, .fd = fd };
 	__s32 *epfd = bpf_map_lookup_elem(&registered, &key);
+	struct fd_state *st;
 
 	if (epfd) {
 		add_interest(tgid, *epfd, -1);
 		bpf_map_delete_elem(&registered, &key);
 	}
 	bpf_map_delete_elem(&interest, &key);
+	st = bpf_map_lookup_elem(&fds, &fk);
+	if (!st)
+		return;
+	__sync_fetch_and_add(&closed.fds, 1);
+	__sync_fetch_and_add(&closed.reports, st->reports);
+	__sync_fetch_and_add(&closed.rereports, st->rereports);
+	if (st->rereports > closed.max_rereports)	/* racy, but only a max */
+		closed.max_rereports = st->rereports;
 	bpf_map_delete_elem(&fds, &fk);
 }
 

@@ -134,6 +134,17 @@ struct interest_key {
 	__s32 epfd;
 };
 
+/*
+ * Readiness of the fds closed (or replaced by dup2) while traced: their
+ * rows leave the fds map because the number will be reused.
+ */
+struct closed_fds {
+	__u64 fds;
+	__u64 reports;
+	__u64 rereports;
+	__u64 max_rereports;	/* the most re-reported closed fd */
+};
+
 /* What iotrace could not record, reported so no loss is silent. */
 struct drop_counts {
 	__u64 stats_full;	/* stats map full: a call went uncounted */

@@ -120,6 +120,7 @@ struct {
 } stacks SEC(".maps");
 
 struct drop_counts drops = {};
+struct closed_fds closed = {};
 
 /*
  * Thread tid's record; with claim, take the slot for tid. A slot another

@@ -114,7 +114,18 @@ def test_level_triggered_listener_rereported():
     assert s["calls"] == n and s["readiness"]["reports"] == n
     assert s["readiness"]["rereports"] == n - 1          # every call after the first
     assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+    assert report["fds_closed"] == {"fds": 0, "reports": 0, "rereports": 0, "max_rereports": 0}
     assert s["kernel"]["registrations"] == n              # up to the ready fd: itself
+
+
+def test_closed_fd_readiness_is_kept_in_fds_closed():
+    """A closed fd's row leaves the per-fd table (its number is reused) and
+    its counts move to fds_closed."""
+    n = 5
+    report, facts = run("listen", n, "close")
+    assert report["fds"] == []
+    assert report["fds_closed"] == {"fds": 1, "reports": n, "rereports": n - 1,
+                                    "max_rereports": n - 1}
 
 
 def test_edge_triggered_reported_once():

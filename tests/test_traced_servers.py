@@ -53,7 +53,17 @@ def trace_server(argv, conns=CONNS):
                     p.wait()
     assert_detached(server.pid)
     assert load["ok"] == REQS and load["errors"] == 0, load
+    readiness_rows_add_up(report)
     return report
+
+
+def readiness_rows_add_up(report):
+    """Every ready-fd report lands in the row of an fd still open or, once
+    the server closed it, in fds_closed."""
+    for k in ("reports", "rereports"):
+        calls = sum(s.get("readiness", {}).get(k, 0) for s in report["syscalls"].values())
+        rows = sum(f[k] for f in report["fds"]) + report["fds_closed"][k]
+        assert calls == rows, (k, calls, report["fds"], report["fds_closed"])
 
 
 def sc(report, name):
@@ -73,6 +83,7 @@ def echo_bytes_exact(report):
 def test_select_server_scans_and_pselect6():
     r = trace_server([os.path.join(SERVERS, "select")])
     echo_bytes_exact(r)
+    assert r["fds_closed"]["fds"] == CONNS       # the clients' fds, closed at their end
     s = sc(r, "pselect6")                        # glibc select() (Y1)
     assert s["calls"] > 0 and "select" not in r["syscalls"]
     assert s["kernel"]["passes"] >= s["calls"]

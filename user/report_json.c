@@ -254,6 +254,17 @@ static json_object *fds_json(const struct snapshot *snap)
 	return a;
 }
 
+static json_object *closed_fds_json(const struct closed_fds *c)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "fds", c->fds);
+	add_u64(o, "reports", c->reports);
+	add_u64(o, "rereports", c->rereports);
+	add_u64(o, "max_rereports", c->max_rereports);
+	return o;
+}
+
 static json_object *epolls_json(const struct snapshot *snap)
 {
 	json_object *a = json_object_new_array();
@@ -402,6 +413,7 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	if (ctx->probes->sched)
 		json_object_object_add(root, "wakeups", wakeups_json(snap, snap->ksyms));
 	json_object_object_add(root, "fds", fds_json(snap));
+	json_object_object_add(root, "fds_closed", closed_fds_json(&snap->closed));
 	json_object_object_add(root, "epoll_interest", epolls_json(snap));
 	json_object_object_add(root, "per_request", per_request_json(snap));
 	return root;

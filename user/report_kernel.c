@@ -168,18 +168,25 @@ static void print_io(FILE *f, const struct snapshot *snap)
 
 static void print_readiness(FILE *f, const struct snapshot *snap)
 {
+	const struct closed_fds *c = &snap->closed;
 	size_t i;
 
-	if (!snap->nfdrows)
+	if (!snap->nfdrows && !c->fds)
 		return;
 	fprintf(f, "\nREADY FDS  RE-REPORTS = ready again on the thread's next call, untouched\n");
-	fprintf(f, "%8s %10s %10s\n", "FD", "REPORTS", "RE-REPORTS");
+	if (snap->nfdrows)
+		fprintf(f, "%8s %10s %10s   (open at the end)\n", "FD", "REPORTS", "RE-REPORTS");
 	for (i = 0; i < snap->nfdrows && i < TOP_FDS; i++)
 		fprintf(f, "%8d %10llu %10llu\n", snap->fdrows[i].fd,
 			(unsigned long long)snap->fdrows[i].reports,
 			(unsigned long long)snap->fdrows[i].rereports);
 	if (snap->nfdrows > TOP_FDS)
 		fprintf(f, "... %zu more fds (all in the JSON)\n", snap->nfdrows - TOP_FDS);
+	if (c->fds)
+		fprintf(f, "closed while traced: %llu fds, %llu reports, %llu re-reports"
+			" (at most %llu on one fd)\n", (unsigned long long)c->fds,
+			(unsigned long long)c->reports, (unsigned long long)c->rereports,
+			(unsigned long long)c->max_rereports);
 }
 
 static void print_stacks(FILE *f, const struct snapshot *snap, const struct ksyms *ks)

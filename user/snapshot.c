@@ -251,6 +251,7 @@ static int read_fds(struct snapshot *snap, struct iotrace_bpf *skel)
 		};
 	}
 	qsort(snap->fdrows, snap->nfdrows, sizeof(*snap->fdrows), cmp_fdrow);
+	snap->closed = skel->bss->closed;
 	return 0;
 }
 

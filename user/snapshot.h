@@ -59,8 +59,9 @@ struct snapshot {
 	__u64 wake_ctx[MUX_NR][CTX_NR];
 	struct wake_row *wakes;		/* most frequent first */
 	size_t nwakes;
-	struct fd_row *fdrows;		/* most re-reported first */
+	struct fd_row *fdrows;		/* open fds, most re-reported first */
 	size_t nfdrows;
+	struct closed_fds closed;	/* fds closed while traced */
 	struct epoll_row *epolls;
 	size_t nepolls;
 	struct ksyms *ksyms;		/* names for the frames in wakes */

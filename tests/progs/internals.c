@@ -13,8 +13,8 @@
  *                                bytes after DELAY ms
  *   internals nbloop DELAY       non-blocking read loop until the peer
  *                                writes after DELAY ms
- *   internals listen N           select N times on a listening socket with
- *                                one connection never accepted
+ *   internals listen N [close]   select N times on a listening socket with
+ *                                one connection never accepted; then close it
  *   internals et N               edge-triggered epoll on a never-drained
  *                                socket, N waits of 10 ms
  *
@@ -242,7 +242,7 @@ static int run_nbloop(int delay)
 	return 0;
 }
 
-static int run_listen(int n)
+static int run_listen(int n, int close_it)
 {
 	int cli, l, i;
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -263,6 +263,8 @@ static int run_listen(int n)
 		if (syscall(SYS_select, l + 1, &in, NULL, NULL, &tv) != 1)
 			return 1;
 	}
+	if (close_it)
+		close(l);
 	printf("{\"fd\": %d}\n", l);
 	return 0;
 }
@@ -299,8 +301,8 @@ int main(int argc, char **argv)
 		return run_recv(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "nbloop"))
 		return run_nbloop(atoi(argv[2]));
-	if (argc == 3 && !strcmp(argv[1], "listen"))
-		return run_listen(atoi(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "listen"))
+		return run_listen(atoi(argv[2]), argc == 4 && !strcmp(argv[3], "close"));
 	if (argc == 3 && !strcmp(argv[1], "et"))
 		return run_et(atoi(argv[2]));
 	fprintf(stderr, "usage: see the comment at the top of internals.c\n");
