@@ -165,7 +165,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	struct inflight *fl;
 	unsigned long a0, a1, a2, a3, a4, a5;
 
-	if (tgid != targ_tgid)
+	if (!is_traced(tgid))
 		return;
 	sys = sys_of(id);
 	task = bpf_get_current_task_btf();
@@ -524,7 +524,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	struct mux_stats *s;
 	long id;
 
-	if (tgid != targ_tgid)
+	if (!is_traced(tgid))
 		return;
 	id = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);
 	switch (id) {
@@ -628,9 +628,9 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	if (prev->tgid == targ_tgid)
+	if (is_traced(prev->tgid))
 		switched_out(prev, preempt || prev_state == 0 /* TASK_RUNNING */);
-	if (next->tgid == targ_tgid)
+	if (is_traced(next->tgid))
 		switched_in(next);
 	return 0;
 }
@@ -639,8 +639,26 @@ int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev,
 SEC("tp_btf/sched_waking")
 int BPF_PROG(sched_waking_btf, struct task_struct *p)
 {
-	if (p->tgid == targ_tgid)
+	if (is_traced(p->tgid))
 		woken(ctx, p);
+	return 0;
+}
+
+/*
+ * --follow: a traced process forked a new process (not a thread). raw_tp,
+ * so it loads wherever the syscall fallbacks do; forks are rare, the probe
+ * reads cost nothing that matters.
+ */
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	__u32 forked = TARGET_FORKED;
+
+	if (ctgid == ptgid || !is_traced(ptgid))
+		return 0;
+	if (bpf_map_update_elem(&targets, &ctgid, &forked, BPF_ANY))
+		__sync_fetch_and_add(&drops.targets_full, 1);
 	return 0;
 }
 

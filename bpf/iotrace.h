@@ -153,6 +153,13 @@ struct drop_counts {
 	__u64 wakes_full;	/* wakes map full: a wakeup uncounted */
 	__u64 fds_full;		/* fd readiness map full: an fd untracked */
 	__u64 slot_collisions;	/* two threads, one in-flight slot: a call lost */
+	__u64 targets_full;	/* targets map full: a forked process not followed */
 };
+
+/* Processes traced at once (-p PID,PID... and those --follow adds) */
+#define MAX_TARGETS		4096
+/* targets map values */
+#define TARGET_GIVEN		1	/* named by the user, or found at start */
+#define TARGET_FORKED		2	/* added by a fork; user space seeds it */
 
 #endif /* IOTRACE_H */

@@ -6,6 +6,23 @@
 #include "iotrace.h"
 
 const volatile __u32 targ_tgid = 0;
+const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TARGETS);
+	__type(key, __u32);		/* tgid */
+	__type(value, __u32);		/* TARGET_* */
+} targets SEC(".maps");
+
+/*
+ * One process: a compare against a constant, the cost every process on the
+ * machine pays per syscall. Several: a hash lookup after it, and only then.
+ */
+static __always_inline bool is_traced(__u32 tgid)
+{
+	return tgid == targ_tgid || (targ_many && bpf_map_lookup_elem(&targets, &tgid));
+}
 
 /*
  * The call a thread is inside. One array slot per thread id (tid modulo

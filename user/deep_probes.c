@@ -48,6 +48,13 @@ void deep_start(struct deep *d, pid_t tgid, const char *btf_path)
 			 strerrorname_np(-err) ?: "?", strerror(-err));
 }
 
+void deep_skip(struct deep *d, const char *why)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->fentry_error, sizeof(d->fentry_error), "not tried: %s", why);
+	snprintf(d->kprobe_error, sizeof(d->kprobe_error), "not tried: %s", why);
+}
+
 void deep_read(struct deep *d)
 {
 	if (d->skel)

@@ -20,6 +20,8 @@ struct deep {
 
 /* Try fentry, then kprobes; on failure record why and carry on. */
 void deep_start(struct deep *d, pid_t tgid, const char *btf_path);
+/* Not tried: say why in place of the attach errors. */
+void deep_skip(struct deep *d, const char *why);
 void deep_read(struct deep *d);
 void deep_stop(struct deep *d);
 const char *deep_count_name(int i);

@@ -60,7 +60,6 @@ int epoll_seed(struct iotrace_bpf *skel, pid_t pid, struct epoll_seed *out)
 	ssize_t n;
 	DIR *d;
 
-	memset(out, 0, sizeof(*out));
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
 	d = opendir(dir);
 	if (!d)

@@ -13,7 +13,7 @@ struct epoll_seed {
 	unsigned int unreadable;	/* epoll fds whose fdinfo we could not read */
 };
 
-/* Fill the interest and registered maps from /proc/PID/fdinfo. */
+/* Fill the interest and registered maps from /proc/PID/fdinfo; adds to *out. */
 int epoll_seed(struct iotrace_bpf *skel, pid_t pid, struct epoll_seed *out);
 
 #endif

@@ -20,6 +20,7 @@
 #include "epoll_seed.h"
 #include "options.h"
 #include "probes.h"
+#include "procs.h"
 #include "report.h"
 #include "snapshot.h"
 #include "target.h"
@@ -39,14 +40,54 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Sleep until the target exits, a signal arrives or `until` passes. */
-static void wait_for(const struct target *t, double until)
+/*
+ * Sleep until the target exits, a signal arrives or `until` passes. With
+ * several processes, wake every REFRESH_S to notice exits and forks.
+ */
+#define REFRESH_S	0.2
+
+static void wait_for(const struct target *t, bool many, double until)
 {
 	struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
 	double left = until - now_s();
 
+	if (many && left > REFRESH_S)
+		left = REFRESH_S;
 	if (left > 0 && !stop_signal)
-		poll(&pfd, 1, (int)(left * 1000) + 1);
+		poll(&pfd, many ? 0 : 1, (int)(left * 1000) + 1);
+}
+
+/* -p: every pid must be a live user process. */
+static int open_targets(struct target *t, const struct options *o)
+{
+	int i;
+
+	for (i = 0; i < o->npids; i++)
+		if (target_open_pid(&t[i], o->pids[i]))
+			return -1;
+	return 0;
+}
+
+/* -f -p: the children alive now (forks from here on are caught in the kernel) */
+static void add_descendants(struct probes *p, const struct options *o, struct epoll_seed *seed)
+{
+	static pid_t kids[MAX_TARGETS];
+	int i, n = procs_descendants(o->pids, o->npids, kids, MAX_TARGETS - o->npids);
+
+	for (i = 0; i < n; i++)
+		if (!probes_add_target(p, kids[i]))
+			epoll_seed(p->skel, kids[i], seed);
+}
+
+static bool all_exited(struct target *t, int n, struct probes *p, bool many,
+		       struct epoll_seed *seed)
+{
+	bool gone = true;
+	int i;
+
+	for (i = 0; i < n; i++)	/* also reaps a launched command */
+		gone &= target_exited(&t[i]);
+	return many ? procs_refresh(p->skel, seed) == 0 : gone;
 }
 
 static FILE *open_json(const char *path)
@@ -66,19 +107,27 @@ static FILE *open_json(const char *path)
 int main(int argc, char **argv)
 {
 	struct options opts = {};
-	struct target target = { .pidfd = -1, .go_fd = -1, .err_fd = -1 };
+	static struct target targets[MAX_PIDS];
+	struct target *target = &targets[0];	/* the launched one, or the first -p */
+	pid_t pids[MAX_PIDS];
 	struct probes probes = {};
 	struct deep deep = {};
-	struct epoll_seed seed;
+	struct epoll_seed seed = {};
 	struct snapshot snap = {}, prev = {}, delta;
-	struct report_ctx ctx = { .opts = &opts, .target = &target, .probes = &probes,
+	struct report_ctx ctx = { .opts = &opts, .target = target, .probes = &probes,
 				  .deep = &deep };
 	struct sigaction sa = { .sa_handler = on_signal };
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
-	int err = 1;
+	int err = 1, ntargets, i;
+	bool many;
 
+	for (i = 0; i < MAX_PIDS; i++)
+		targets[i] = (struct target){ .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	options_parse(argc, argv, &opts);
+	ntargets = opts.cmd ? 1 : opts.npids;
+	many = ntargets > 1 || opts.follow;
+	ctx.many = many;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */
 	text = opts.json_path && !strcmp(opts.json_path, "-") ? stderr : stdout;
 
@@ -90,24 +139,44 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	/* Hold a launched command before exec, so its first syscall is traced. */
-	if (opts.cmd ? target_launch(&target, opts.cmd) : target_open_pid(&target, opts.pid))
+	if (opts.cmd ? target_launch(target, opts.cmd) : open_targets(targets, &opts))
 		goto cleanup;
-	if (probes_start(&probes, target.pid, &opts))
+	for (i = 0; i < ntargets; i++)
+		pids[i] = targets[i].pid;
+	if (probes_start(&probes, pids, ntargets, &opts))
 		goto cleanup;
-	deep_start(&deep, target.pid, opts.btf_path);
+	/* the optional counters are global, not per process: one process only */
+	if (many)
+		deep_skip(&deep, "several processes");
+	else
+		deep_start(&deep, target->pid, opts.btf_path);
 	/* libbpf parsed the kernel's BTF (~10 MiB) to load; give it back */
 	malloc_trim(0);
 	if (!opts.cmd) {
-		epoll_seed(probes.skel, target.pid, &seed);
-		ctx.seed = &seed;
-		if (target_exited(&target)) {
-			fprintf(stderr, "iotrace: PID %d exited before tracing started\n", target.pid);
-			goto cleanup;
+		for (i = 0; i < ntargets; i++)
+			epoll_seed(probes.skel, pids[i], &seed);
+		if (opts.follow)
+			add_descendants(&probes, &opts, &seed);
+		for (i = 0; i < ntargets; i++) {
+			if (target_exited(&targets[i])) {
+				fprintf(stderr, "iotrace: PID %d exited before tracing started\n",
+					targets[i].pid);
+				goto cleanup;
+			}
 		}
 	}
-	fprintf(stderr, "Tracing PID %d (%s)... Ctrl-C to end.\n", target.pid, target.comm);
+	/* what was open before we attached or, with -f, came with a fork */
+	if (!opts.cmd || opts.follow)
+		ctx.seed = &seed;
+	if (ntargets == 1)
+		fprintf(stderr, "Tracing PID %d (%s)%s... Ctrl-C to end.\n", target->pid,
+			target->comm, opts.follow ? " and its children" : "");
+	else
+		fprintf(stderr, "Tracing PIDs %d (%s) and %d more%s... Ctrl-C to end.\n",
+			target->pid, target->comm, ntargets - 1,
+			opts.follow ? ", and their children" : "");
 	if (opts.cmd) {
-		err = target_release(&target);
+		err = target_release(target);
 		if (err) {
 			fprintf(stderr, "iotrace: cannot execute '%s': %s\n", opts.cmd[0],
 				strerror(-err));
@@ -122,13 +191,13 @@ int main(int argc, char **argv)
 	next_tick = opts.interval ? start + opts.interval : 1e300;
 	ctx.end_reason = "duration";
 	while (now_s() < end) {
-		wait_for(&target, next_tick < end ? next_tick : end);
+		wait_for(target, many, next_tick < end ? next_tick : end);
 		if (stop_signal) {
 			ctx.end_reason = stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM";
 			break;
 		}
-		if (target_exited(&target)) {
-			ctx.end_reason = "target exited";
+		if (all_exited(targets, ntargets, &probes, many, &seed)) {
+			ctx.end_reason = many ? "targets exited" : "target exited";
 			break;
 		}
 		if (now_s() >= next_tick) {
@@ -156,7 +225,8 @@ cleanup:
 	snapshot_free(&prev);
 	deep_stop(&deep);
 	probes_stop(&probes);
-	target_close(&target);
+	for (i = 0; i < MAX_PIDS; i++)
+		target_close(&targets[i]);
 	if (json && json != stdout)
 		fclose(json);
 	return err;

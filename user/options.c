@@ -11,19 +11,23 @@
 #define OPT_STATS_ENTRIES 1003
 #define OPT_RAW_TP	1004
 
+#include <string.h>
+
 const char *argp_program_version = "iotrace 0.1";
 
 static const char doc[] =
 "Trace the IO multiplexing syscalls of a process: select, pselect6, poll,\n"
 "ppoll, epoll_wait, epoll_pwait, epoll_pwait2 and epoll_ctl.\n"
 "\n"
-"USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] -p PID\n"
+"USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] [-f] -p PID[,PID...]\n"
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
 "\n"
 "EXAMPLES:\n"
 "    iotrace -p 1234              # trace PID 1234 until Ctrl-C or its exit\n"
-"    iotrace -p $(pgrep -o nginx) -d 10   # trace for 10 seconds\n"
-"    iotrace -p 1234 -i 1 -T      # also print a timestamped summary each second\n"
+"    iotrace -p 1234 -d 10        # trace for 10 seconds\n"
+"    iotrace -f -p $(pgrep -o nginx)  # nginx's master, its workers, new ones\n"
+"    iotrace -p $(pgrep -d, redis)    # several processes, one report\n"
+"    iotrace -p 1234 -i 1 -T      # a timestamped summary every second\n"
 "    iotrace -j out.json -p 1234  # also write the report as JSON\n"
 "    iotrace -j - -- python3 srv.py   # launch, trace, JSON on stdout\n"
 "    iotrace --threads -p 1234    # add per-thread tables\n"
@@ -34,7 +38,10 @@ static const char doc[] =
 "two (within 6.25%); max and mean are exact. See iotrace(8).";
 
 static const struct argp_option option_list[] = {
-	{ "pid", 'p', "PID", 0, "Trace this process (all its threads)", 0 },
+	{ "pid", 'p', "PID[,PID...]", 0,
+	  "Trace these processes (all their threads; up to 64, or repeat -p)", 0 },
+	{ "follow", 'f', NULL, 0,
+	  "Also trace their child processes: those alive at start and those forked later", 0 },
 	{ "duration", 'd', "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "interval", 'i', "SECS", 0, "Print a summary every SECS seconds", 0 },
 	{ "json", 'j', "FILE", 0, "Write the final report as JSON to FILE (- for stdout)", 0 },
@@ -51,16 +58,48 @@ static const struct argp_option option_list[] = {
 	{},
 };
 
+/* "1,2,3": each a pid; duplicates are dropped */
+static void parse_pids(const char *arg, struct options *opts)
+{
+	char buf[1024], *tok, *save = NULL;
+	long pid;
+	int i;
+
+	if (strlen(arg) >= sizeof(buf)) {
+		fprintf(stderr, "iotrace: PID list too long: '%.20s...'\n", arg);
+		exit(2);
+	}
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!parse_long("iotrace", "PID", tok, 1, 4194304, &pid))
+			exit(2);
+		for (i = 0; i < opts->npids && opts->pids[i] != pid; i++)
+			;
+		if (i < opts->npids)
+			continue;
+		if (opts->npids == MAX_PIDS) {
+			fprintf(stderr, "iotrace: more than %d PIDs (-f follows children)\n",
+				MAX_PIDS);
+			exit(2);
+		}
+		opts->pids[opts->npids++] = pid;
+	}
+	if (!opts->npids) {
+		fprintf(stderr, "iotrace: invalid PID: '%s'\n", arg);
+		exit(2);
+	}
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *opts = state->input;
-	long pid;
 
 	switch (key) {
 	case 'p':
-		if (!parse_long("iotrace", "PID", arg, 1, 4194304, &pid))
-			exit(2);
-		opts->pid = pid;
+		parse_pids(arg, opts);
+		break;
+	case 'f':
+		opts->follow = true;
 		break;
 	case 'd':
 		if (!parse_seconds("iotrace", "duration", arg, 1e7, &opts->duration))
@@ -104,9 +143,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
-		if (!opts->pid && !opts->cmd)
+		if (!opts->npids && !opts->cmd)
 			argp_error(state, "give -p PID or -- CMD");
-		if (opts->pid && opts->cmd)
+		if (opts->npids && opts->cmd)
 			argp_error(state, "give -p PID or -- CMD, not both");
 		break;
 	default:

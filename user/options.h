@@ -5,8 +5,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#define MAX_PIDS	64	/* -p PID,PID,... */
+
 struct options {
-	pid_t pid;		/* -p: trace this process, or 0 */
+	pid_t pids[MAX_PIDS];	/* -p: trace these processes */
+	int npids;		/* 0: launch cmd */
+	bool follow;		/* -f: also the processes they fork from now on */
 	char **cmd;		/* -- CMD ARGS: launch and trace, or NULL */
 	double duration;	/* -d: seconds, 0 = until Ctrl-C or the target exits */
 	double interval;	/* -i: seconds between interval summaries, 0 = none */

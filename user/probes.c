@@ -48,16 +48,31 @@ int probes_preflight(const char *btf_path)
 }
 
 /* One attempt: syscall programs as tp_btf or raw_tp, sched programs or not. */
-static int try_config(struct probes *p, pid_t tgid, const struct options *o, bool btf, bool sched)
+static int add_target(struct iotrace_bpf *skel, pid_t tgid)
+{
+	__u32 key = tgid, val = TARGET_GIVEN;
+
+	return bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), &val, sizeof(val),
+				    BPF_ANY);
+}
+
+int probes_add_target(struct probes *p, pid_t tgid)
+{
+	return add_target(p->skel, tgid);
+}
+
+static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
+		      const struct options *o, bool btf, bool sched)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = o->btf_path);
 	struct iotrace_bpf *skel;
-	int err, n = 0;
+	int err, i, n = 0;
 
 	skel = iotrace_bpf__open_opts(&opts);
 	if (!skel)
 		return -errno;
-	skel->rodata->targ_tgid = tgid;
+	skel->rodata->targ_tgid = tgids[0];
+	skel->rodata->targ_many = ntgids > 1 || o->follow;
 	if (o->stats_entries) {
 		bpf_map__set_max_entries(skel->maps.stats, o->stats_entries);
 		bpf_map__set_max_entries(skel->maps.errs, o->stats_entries);
@@ -68,7 +83,10 @@ static int try_config(struct probes *p, pid_t tgid, const struct options *o, boo
 	bpf_program__set_autoload(skel->progs.sys_exit_raw, !btf);
 	bpf_program__set_autoload(skel->progs.sched_switch_btf, sched);
 	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
+	bpf_program__set_autoload(skel->progs.process_fork, o->follow);
 	err = iotrace_bpf__load(skel);
+	for (i = 0; !err && i < ntgids; i++)
+		err = add_target(skel, tgids[i]);
 	if (!err)
 		err = iotrace_bpf__attach(skel);
 	if (err) {
@@ -84,11 +102,13 @@ static int try_config(struct probes *p, pid_t tgid, const struct options *o, boo
 		p->live[n++] = "tp_btf/sched_switch";
 		p->live[n++] = "tp_btf/sched_waking";
 	}
+	if (o->follow)
+		p->live[n++] = "raw_tp/sched_process_fork";
 	p->live[n] = NULL;
 	return 0;
 }
 
-int probes_start(struct probes *p, pid_t tgid, const struct options *o)
+int probes_start(struct probes *p, const pid_t *tgids, int n, const struct options *o)
 {
 	/* best first; each later one gives up figures, never correctness */
 	static const struct { bool btf, sched; } configs[] = {
@@ -102,7 +122,7 @@ int probes_start(struct probes *p, pid_t tgid, const struct options *o)
 	libbpf_set_print(libbpf_print);
 	/* --raw-tp starts at the first fallback, to use or to test it */
 	for (i = o->raw_tp ? 1 : 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
-		err = try_config(p, tgid, o, configs[i].btf, configs[i].sched);
+		err = try_config(p, tgids, n, o, configs[i].btf, configs[i].sched);
 		if (!err || err == -EPERM)
 			break;
 	}

@@ -18,8 +18,13 @@ struct probes {
 
 /* Check privileges and BTF before any work; prints the error. */
 int probes_preflight(const char *btf_path);
-/* Load and attach for one tgid: tp_btf first, then raw_tp syscalls, then no sched. */
-int probes_start(struct probes *p, pid_t tgid, const struct options *opts);
+/*
+ * Load and attach for these processes (and, with opts->follow, the ones
+ * they fork): tp_btf first, then raw_tp syscalls, then no sched.
+ */
+int probes_start(struct probes *p, const pid_t *tgids, int n, const struct options *opts);
+/* Trace one more process (a child found at start); 0 or -errno */
+int probes_add_target(struct probes *p, pid_t tgid);
 void probes_stop(struct probes *p);
 
 #endif

@@ -19,6 +19,7 @@ struct report_ctx {
 	double elapsed;			/* s */
 	const char *end_reason;		/* "Ctrl-C", "duration", "target exited" ... */
 	const struct deep *deep;
+	bool many;			/* several processes (-p A,B or -f) */
 };
 
 /* The calls of one syscall, with the errno table split into failures and interrupts. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The final report as JSON (schema in README.md, "JSON output"). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 #include "hist.h"
@@ -337,6 +338,26 @@ static json_object *sources_json(const struct probes *p)
 	return o;
 }
 
+/* The processes the calls came from (several with -p A,B or -f) */
+static json_object *processes_json(const struct snapshot *snap)
+{
+	json_object *a = json_object_new_array();
+	struct proc_row *p;
+	size_t n = snapshot_processes(snap, &p), i;
+
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "pid", json_object_new_int(p[i].tgid));
+		add_str(e, "comm", p[i].comm);
+		add_u64(e, "threads", p[i].threads);
+		add_u64(e, "mux_calls", p[i].mux_calls);
+		json_object_array_add(a, e);
+	}
+	free(p);
+	return a;
+}
+
 static json_object *report_object(const struct snapshot *snap, const struct report_ctx *ctx)
 {
 	json_object *root = json_object_new_object(), *t, *probes, *live, *threads, *d;
@@ -350,7 +371,9 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	json_object_object_add(t, "launched", json_object_new_boolean(tg->launched));
 	if (tg->launched && tg->exit_status >= 0)
 		json_object_object_add(t, "wait_status", json_object_new_int(tg->exit_status));
+	json_object_object_add(t, "follow", json_object_new_boolean(ctx->opts->follow));
 	json_object_object_add(root, "target", t);
+	json_object_object_add(root, "processes", processes_json(snap));
 	add_double(root, "duration_s", ctx->elapsed);
 	add_str(root, "ended_by", ctx->end_reason);
 
@@ -394,6 +417,7 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 	add_u64(d, "wakeups_lost_wakes_full", snap->drops.wakes_full);
 	add_u64(d, "fds_untracked_fds_full", snap->drops.fds_full);
 	add_u64(d, "calls_lost_slot_collisions", snap->drops.slot_collisions);
+	add_u64(d, "forks_not_followed_targets_full", snap->drops.targets_full);
 	json_object_object_add(root, "drops", d);
 
 	json_object_object_add(root, "syscalls",
@@ -404,6 +428,7 @@ static json_object *report_object(const struct snapshot *snap, const struct repo
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "tid", json_object_new_int(th->tid));
+		json_object_object_add(o, "pid", json_object_new_int(th->tgid));
 		add_str(o, "comm", th->comm);
 		json_object_object_add(o, "syscalls", syscalls_json(snap, th->tid, th->sys,
 								   th->present));

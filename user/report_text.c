@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "hist.h"
@@ -142,6 +143,7 @@ static void print_drops(FILE *f, const struct snapshot *snap)
 		{ "wakeups uncounted (wakes map full)", d->wakes_full },
 		{ "fd readiness updates (fds map full)", d->fds_full },
 		{ "calls (two threads in one in-flight slot: pid_max > 32768)", d->slot_collisions },
+		{ "forked processes not followed (targets map full)", d->targets_full },
 	};
 	unsigned int i;
 
@@ -150,14 +152,20 @@ static void print_drops(FILE *f, const struct snapshot *snap)
 			fprintf(f, "LOST: %llu %s\n", (unsigned long long)lost[i].n, lost[i].what);
 }
 
-static void print_header(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+static void print_header(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx,
+			 size_t nprocs)
 {
 	const struct probes *p = ctx->probes;
 	unsigned int s, unknown = 0;
 
-	fprintf(f, "\niotrace: PID %d (%s), %zu thread%s, %.2f s, ended by %s\n",
-		ctx->target->pid, ctx->target->comm, snap->nthreads,
-		snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
+	if (ctx->many)
+		fprintf(f, "\niotrace: %zu process%s with calls, %zu thread%s, %.2f s, ended by %s\n",
+			nprocs, nprocs == 1 ? "" : "es", snap->nthreads,
+			snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
+	else
+		fprintf(f, "\niotrace: PID %d (%s), %zu thread%s, %.2f s, ended by %s\n",
+			ctx->target->pid, ctx->target->comm, snap->nthreads,
+			snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
 	fprintf(f, "probes: %s sys_enter+exit%s%s\n", p->flavour,
 		p->sched ? ", tp_btf sched_switch+waking" : " (no sched tracepoints)",
 		ctx->deep->live ? "" : "; tracepoints only");
@@ -169,6 +177,8 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 			fprintf(f, " %s %llu", deep_count_name(i),
 				(unsigned long long)ctx->deep->counts[i]);
 		fputc('\n', f);
+	} else if (!strncmp(ctx->deep->fentry_error, "not tried", 9)) {
+		fprintf(f, "no exact counts (%s)\n", ctx->deep->fentry_error);
 	} else {
 		/* "EPERM (Operation not permitted)": the errno name is enough here */
 		fprintf(f, "no exact counts (fentry: %.*s, kprobe: %.*s)\n",
@@ -176,7 +186,8 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 			(int)strcspn(ctx->deep->kprobe_error, " "), ctx->deep->kprobe_error);
 	}
 	if (ctx->seed)
-		fprintf(f, "epoll at attach: %u epoll fd%s, %u registrations read from /proc%s\n",
+		fprintf(f, "epoll %s: %u epoll fd%s, %u registrations read from /proc%s\n",
+			ctx->opts->follow ? "at attach and fork" : "at attach",
 			ctx->seed->epoll_fds, ctx->seed->epoll_fds == 1 ? "" : "s",
 			ctx->seed->registrations,
 			ctx->seed->unreadable ? " (some unreadable)" : "");
@@ -187,11 +198,29 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct repo
 			unknown, unknown == 1 ? "" : "s");
 }
 
+/* -p A,B or -f: which processes made the calls */
+static void print_processes(FILE *f, const struct proc_row *p, size_t n, bool all)
+{
+	size_t i;
+
+	fprintf(f, "\n%-8s %-16s %8s %10s\n", "PID", "COMM", "THREADS", "MUX CALLS");
+	for (i = 0; i < n && (all || i < THREAD_ROWS); i++)
+		fprintf(f, "%-8u %-16s %8u %10llu\n", p[i].tgid, p[i].comm, p[i].threads,
+			(unsigned long long)p[i].mux_calls);
+	if (i < n)
+		fprintf(f, "... %zu more processes (--threads shows all)\n", n - i);
+}
+
 void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
 {
+	struct proc_row *procs;
+	size_t nprocs = snapshot_processes(snap, &procs);
 	unsigned int s;
 
-	print_header(f, snap, ctx);
+	print_header(f, snap, ctx, nprocs);
+	if (ctx->many && nprocs)
+		print_processes(f, procs, nprocs, ctx->opts->threads);
+	free(procs);
 	if (!(snap->present & ((1u << (MUX_EPOLL_CTL_BADOP + 1)) - 1))) {
 		fprintf(f, "\nno multiplexing syscalls completed\n");
 		report_kernel_text(f, snap, ctx);

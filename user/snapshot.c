@@ -102,10 +102,46 @@ static int read_stats(struct snapshot *snap, int fd)
 		if (!t)
 			return -ENOMEM;
 		memcpy(t->comm, val.comm, sizeof(t->comm));
+		t->tgid = val.tgid;
 		t->sys[key.sys] = val;
 		t->present |= 1u << key.sys;
 	}
 	return 0;
+}
+
+static int cmp_tgid(const void *a, const void *b)
+{
+	const struct proc_row *x = a, *y = b;
+
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+size_t snapshot_processes(const struct snapshot *snap, struct proc_row **out)
+{
+	struct proc_row *rows = calloc(snap->nthreads ? snap->nthreads : 1, sizeof(*rows));
+	size_t n = 0, i, k;
+	unsigned int s;
+
+	*out = rows;
+	if (!rows)
+		return 0;
+	for (i = 0; i < snap->nthreads; i++) {
+		const struct thread_stats *t = &snap->threads[i];
+
+		for (k = 0; k < n && rows[k].tgid != t->tgid; k++)
+			;
+		if (k == n) {
+			rows[n].tgid = t->tgid;
+			memcpy(rows[n++].comm, t->comm, sizeof(t->comm));
+		}
+		if (t->tid == t->tgid)
+			memcpy(rows[k].comm, t->comm, sizeof(t->comm));
+		rows[k].threads++;
+		for (s = 0; s <= MUX_EPOLL_CTL_BADOP; s++)
+			rows[k].mux_calls += t->sys[s].calls;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_tgid);
+	return n;
 }
 
 static int read_errs(struct snapshot *snap, int fd)

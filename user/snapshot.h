@@ -34,6 +34,7 @@ struct epoll_row {
 
 struct thread_stats {
 	__u32 tid;
+	__u32 tgid;
 	char comm[TASK_COMM_LEN];
 	unsigned int present;		/* bit per enum mux_sys with data */
 	struct mux_stats sys[MUX_NR];
@@ -66,6 +67,17 @@ struct snapshot {
 	size_t nepolls;
 	struct ksyms *ksyms;		/* names for the frames in wakes */
 };
+
+/* One traced process, from its threads' figures */
+struct proc_row {
+	__u32 tgid;
+	char comm[TASK_COMM_LEN];	/* its main thread's, else its first thread's */
+	unsigned int threads;
+	__u64 mux_calls;		/* multiplexer waits and epoll_ctl calls */
+};
+
+/* The processes the snapshot's threads belong to, by pid; caller frees. */
+size_t snapshot_processes(const struct snapshot *snap, struct proc_row **out);
 
 /* full: also wakeups (with symbolized stacks), fds and epoll interest sets */
 int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full);

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Several processes in one trace: -p A,B and -f (follow children).
+
+tests/progs/procs.c: a parent makes K polls and 2 epoll_ctl ADDs; each of N
+children makes K polls and K epoll_waits on the epoll fd it inherited.
+"""
+import json
+import signal
+import subprocess
+import tempfile
+
+from helpers import IOTRACE, assert_detached, launch, last_json_line, prog, run_iotrace, \
+    wait_for_line
+
+N, K = 2, 5
+
+
+def by_pid(report):
+    return {p["pid"]: p for p in report["processes"]}
+
+
+def check_family(report, facts, ctl_traced):
+    pids = [facts["parent"]] + facts["children"]
+    procs = by_pid(report)
+    assert sorted(procs) == sorted(pids), report["processes"]
+    assert procs[facts["parent"]]["mux_calls"] == K + (2 if ctl_traced else 0)
+    for c in facts["children"]:
+        assert procs[c] == {**procs[c], "threads": 1, "mux_calls": 2 * K}
+    s = report["syscalls"]
+    assert s["poll"]["calls"] == (N + 1) * K
+    w = s["epoll_wait"]
+    # the children's epoll fd came with fork(): its 2 registrations are
+    # known only from /proc, read at attach (-p) or after the fork (-f)
+    assert w["calls"] == N * K and w["fds_watched"]["total"] == 2 * N * K, w
+    assert {t["pid"] for t in report["threads"]} == set(pids)
+    assert report["ended_by"] == "targets exited"
+    assert report["target"]["follow"] is True
+
+
+def test_follow_traces_children_forked_by_a_launched_command():
+    report, out, _ = launch([prog("procs"), str(N), str(K)], extra=["-f"])
+    check_family(report, last_json_line(out), ctl_traced=True)
+    assert report["syscalls"]["epoll_ctl(ADD)"]["calls"] == 2
+
+
+def test_without_follow_children_are_not_traced():
+    report, out, _ = launch([prog("procs"), str(N), str(K)])
+    facts = last_json_line(out)
+    assert [p["pid"] for p in report["processes"]] == [facts["parent"]]
+    assert report["syscalls"]["poll"]["calls"] == K
+    assert "epoll_wait" not in report["syscalls"]
+    assert report["ended_by"] == "target exited"
+
+
+def start_waiting(n):
+    p = subprocess.Popen([prog("procs"), "--wait", str(n), str(K)], stdout=subprocess.PIPE,
+                         text=True)
+    pid = int(wait_for_line(p.stdout, "ready").split()[1])
+    return p, pid
+
+
+def trace_waiting(args, procs):
+    """iotrace ARGS on held procs programs; release them, return the report."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        tracer = subprocess.Popen([IOTRACE, "-j", out.name] + args, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_line(tracer.stderr, "Tracing")
+            for p, pid in procs:
+                p.send_signal(signal.SIGUSR1)
+            facts = [last_json_line(p.stdout.read()) for p, _ in procs]
+            for p, _ in procs:
+                p.wait(timeout=20)
+            assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
+            report = json.load(open(out.name))
+        finally:
+            for p in [tracer] + [p for p, _ in procs]:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+    for _, pid in procs:
+        assert_detached(pid)
+    return report, facts
+
+
+def test_follow_pid_finds_the_children_alive_at_start():
+    """-f -p PARENT, as for nginx's master: its workers exist already."""
+    p, pid = start_waiting(N)
+    report, facts = trace_waiting(["-f", "-p", str(pid)], [(p, pid)])
+    check_family(report, facts[0], ctl_traced=False)
+    assert report["epoll_at_attach"]["epoll_fds"] == N + 1   # one shared instance, seen 3x
+
+
+def test_pid_list_traces_each_and_ends_when_all_exit():
+    a, apid = start_waiting(0)
+    b, bpid = start_waiting(0)
+    report, _ = trace_waiting(["-p", f"{apid},{bpid}"], [(a, apid), (b, bpid)])
+    assert sorted(by_pid(report)) == sorted([apid, bpid])
+    assert all(p["mux_calls"] == K for p in report["processes"])
+    assert report["syscalls"]["poll"]["calls"] == 2 * K
+    assert report["ended_by"] == "targets exited"
+    assert report["target"]["follow"] is False
+
+
+def test_bad_pid_lists_are_one_line_errors():
+    r = run_iotrace(["-p", "1,abc"])
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0, r.stderr
+    assert "invalid PID 'abc'" in r.stderr
+    r = run_iotrace(["-p", ","])
+    assert r.returncode == 2 and "invalid PID" in r.stderr, r.stderr
+    p, pid = start_waiting(0)
+    try:
+        r = run_iotrace(["-p", f"{pid},4194304"])
+        assert r.returncode == 1 and r.stderr.strip() == "iotrace: no such process: 4194304", \
+            r.stderr
+    finally:
+        p.kill()
+        p.wait()

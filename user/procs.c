@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The set of traced processes lives in the BPF targets map: the user's
+ * pids, the children found at start, and with --follow whatever they fork
+ * (added in the kernel at sched_process_fork). Here user space walks
+ * /proc for descendants, notices exits, and reads the epoll state a
+ * forked child inherited, which no epoll_ctl of its own will show.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "iotrace.h"
+#include "iotrace.skel.h"
+#include "epoll_seed.h"
+#include "procs.h"
+
+/* State and parent from /proc/PID/stat; the comm may hold spaces and ')'. */
+static int read_stat(pid_t pid, char *state, pid_t *ppid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	p = ok ? strrchr(buf, ')') : NULL;
+	if (!p || sscanf(p + 1, " %c %d", state, ppid) != 2)
+		return -EINVAL;
+	return 0;
+}
+
+static bool alive(pid_t pid)
+{
+	char state;
+	pid_t ppid;
+
+	/* a zombie has made its last syscall; X: being reaped */
+	return !read_stat(pid, &state, &ppid) && state != 'Z' && state != 'X';
+}
+
+static bool listed(const pid_t *pids, int n, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+int procs_descendants(const pid_t *roots, int nroots, pid_t *out, int max)
+{
+	struct { pid_t pid, ppid; } *all = NULL;
+	size_t nall = 0, cap = 0, i;
+	struct dirent *de;
+	int n = 0, grew = 1;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		pid_t pid = atoi(de->d_name), ppid;
+		char state;
+
+		if (pid <= 0 || read_stat(pid, &state, &ppid) || state == 'Z')
+			continue;
+		if (nall == cap) {
+			void *m = realloc(all, (cap = cap ? cap * 2 : 256) * sizeof(*all));
+
+			if (!m)
+				break;
+			all = m;
+		}
+		all[nall].pid = pid;
+		all[nall++].ppid = ppid;
+	}
+	closedir(d);
+	/* children of roots, then their children, until nothing is added */
+	while (grew && n < max) {
+		grew = 0;
+		for (i = 0; i < nall && n < max; i++) {
+			if (listed(roots, nroots, all[i].pid) || listed(out, n, all[i].pid))
+				continue;
+			if (listed(roots, nroots, all[i].ppid) || listed(out, n, all[i].ppid)) {
+				out[n++] = all[i].pid;
+				grew = 1;
+			}
+		}
+	}
+	free(all);
+	return n;
+}
+
+int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed)
+{
+	int fd = bpf_map__fd(skel->maps.targets), n = 0, live = 0, i;
+	static __u32 keys[MAX_TARGETS];
+	__u32 key, next, *prev = NULL, val, given = TARGET_GIVEN;
+
+	while (n < MAX_TARGETS && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		keys[n++] = key;
+	}
+	for (i = 0; i < n; i++) {
+		if (!alive(keys[i])) {
+			bpf_map_delete_elem(fd, &keys[i]);
+			continue;
+		}
+		live++;
+		if (bpf_map_lookup_elem(fd, &keys[i], &val) || val != TARGET_FORKED)
+			continue;
+		epoll_seed(skel, keys[i], seed);
+		bpf_map_update_elem(fd, &keys[i], &given, BPF_EXIST);
+	}
+	return live;
+}
