@@ -29,6 +29,7 @@
 #define NR_writev		20
 #define NR_select		23
 #define NR_dup2			33
+#define NR_execve		59
 #define NR_accept		43
 #define NR_sendto		44
 #define NR_recvfrom		45
@@ -44,6 +45,7 @@
 #define NR_accept4		288
 #define NR_epoll_create1	291
 #define NR_dup3			292
+#define NR_execveat		322
 #define NR_io_uring_enter	426
 #define NR_epoll_pwait2		441
 
@@ -356,6 +358,23 @@ static __always_inline struct mux_stats *stats_of(__u32 tid, __u32 tgid, __u32 s
 	return s;
 }
 
+/* exec gave the thread a new comm: its rows take it (exec is rare) */
+static __always_inline void renamed(__u32 tid)
+{
+	struct stats_key key = { .tid = tid };
+	struct mux_stats *s;
+	__u32 i;
+
+	/* unrolled: the key on the stack hides the counter from the verifier */
+#pragma unroll
+	for (i = 0; i < MUX_NR; i++) {
+		key.sys = i;
+		s = bpf_map_lookup_elem(&stats, &key);
+		if (s)
+			bpf_get_current_comm(s->comm, sizeof(s->comm));
+	}
+}
+
 /* What the exit programs pass to the accounting functions */
 struct exit_args {
 	__u64 now, lat;		/* ns */
@@ -541,6 +560,11 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	case NR_epoll_create1:
 		if (ret >= 0)
 			epoll_created(tgid, ret);
+		return;
+	case NR_execve:
+	case NR_execveat:
+		if (ret == 0)
+			renamed(tid);
 		return;
 	}
 	/* most of a server's syscalls are none of ours: leave before any lookup */

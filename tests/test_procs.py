@@ -5,6 +5,7 @@ tests/progs/procs.c: a parent makes K polls and 2 epoll_ctl ADDs; each of N
 children makes K polls and K epoll_waits on the epoll fd it inherited.
 """
 import json
+import os
 import signal
 import subprocess
 import tempfile
@@ -50,6 +51,17 @@ def test_without_follow_children_are_not_traced():
     assert report["syscalls"]["poll"]["calls"] == K
     assert "epoll_wait" not in report["syscalls"]
     assert report["ended_by"] == "target exited"
+
+
+def test_exec_renames_the_thread():
+    """A thread's figures carry the comm it had at its last exec."""
+    with tempfile.TemporaryDirectory() as d:
+        renamed = os.path.join(d, "renamed")
+        os.symlink(prog("procs"), renamed)
+        report, _, _ = launch([prog("procs"), "--exec", renamed, str(K)])
+    assert report["syscalls"]["poll"]["calls"] == 2 * K      # before and after exec
+    assert [(t["comm"], t["pid"]) for t in report["threads"]] == \
+        [("renamed", report["target"]["pid"])]
 
 
 def start_waiting(n):

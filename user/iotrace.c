@@ -74,9 +74,13 @@ static void add_descendants(struct probes *p, const struct options *o, struct ep
 	static pid_t kids[MAX_TARGETS];
 	int i, n = procs_descendants(o->pids, o->npids, kids, MAX_TARGETS - o->npids);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* `iotrace -f -p $$`: never trace ourselves (our poll would count) */
+		if (kids[i] == getpid())
+			continue;
 		if (!probes_add_target(p, kids[i]))
 			epoll_seed(p->skel, kids[i], seed);
+	}
 }
 
 static bool all_exited(struct target *t, int n, struct probes *p, bool many,

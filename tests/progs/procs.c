@@ -4,6 +4,7 @@
  * with exactly known calls.
  *
  *   procs [--wait] N K
+ *   procs --exec PATH K      K polls, then exec PATH 0 K (a new comm)
  *
  * The parent creates an epoll fd with 2 registrations (2 epoll_ctl ADD),
  * forks N children, makes K poll() calls on one pipe (timeout 0, nothing
@@ -70,6 +71,13 @@ int main(int argc, char **argv)
 	int hold = 0, n, k, i, sv[2];
 	sigset_t set;
 
+	if (argc == 4 && !strcmp(argv[1], "--exec")) {
+		if (pipe(pipefd))
+			return 1;
+		polls(atoi(argv[3]));
+		execl(argv[2], argv[2], "0", argv[3], (char *)NULL);
+		return 1;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--wait")) {
 		hold = 1;
 		argv++;
