@@ -96,10 +96,17 @@ struct mux_stats {
 };
 
 /* Wakeups of a traced thread, by the syscall it was in and the waker's stack */
+/*
+ * The stack is part of the key, not a stack-map id: a stack map loses a
+ * stack whose hash bucket another stack holds (-EEXIST), and the wakeup
+ * would go unclassified. Wakeups are rare next to syscalls; a 280-byte
+ * key costs nothing that matters there.
+ */
 struct wake_key {
 	__u32 sys;		/* enum mux_sys; MUX_OUTSIDE when in no traced call */
-	__s32 stackid;		/* kernel stack at sched_waking, < 0 if lost */
+	__u32 pad;
 	char waker[TASK_COMM_LEN];	/* current at sched_waking */
+	__u64 ips[MAX_STACK_DEPTH];	/* kernel stack at sched_waking, 0-padded */
 };
 
 /* Readiness history of one fd of the target */

@@ -41,24 +41,30 @@ static __always_inline void switched_in(struct task_struct *next)
 static __always_inline void woken(void *ctx, struct task_struct *p)
 {
 	struct inflight *fl = inflight_of(p->pid, false);
-	struct wake_key key = { .sys = MUX_OUTSIDE };
+	__u32 zero = 0;
+	struct wake_key *key = bpf_map_lookup_elem(&wake_scratch, &zero);
 	__u64 one = 1, *n;
 	long err;
 
+	if (!key)
+		return;
+	key->sys = MUX_OUTSIDE;
+	key->pad = 0;
 	if (fl && fl->sys != MUX_NONE) {
-		key.sys = fl->sys & 0xff;
+		key->sys = fl->sys & 0xff;
 		fl->wakeups++;
 	}
-	key.stackid = bpf_get_stackid(ctx, &stacks, 0);
-	bpf_get_current_comm(key.waker, sizeof(key.waker));
-	n = bpf_map_lookup_elem(&wakes, &key);
+	/* fills the rest of ips with zeros, or all of it on failure */
+	bpf_get_stack(ctx, key->ips, sizeof(key->ips), 0);
+	bpf_get_current_comm(key->waker, sizeof(key->waker));
+	n = bpf_map_lookup_elem(&wakes, key);
 	if (n) {
 		__sync_fetch_and_add(n, 1);
 		return;
 	}
 	/* two CPUs may insert the same key at once: the loser adds instead */
-	err = bpf_map_update_elem(&wakes, &key, &one, BPF_NOEXIST);
-	if (err == -17 /* EEXIST */ && (n = bpf_map_lookup_elem(&wakes, &key)))
+	err = bpf_map_update_elem(&wakes, key, &one, BPF_NOEXIST);
+	if (err == -17 /* EEXIST */ && (n = bpf_map_lookup_elem(&wakes, key)))
 		__sync_fetch_and_add(n, 1);
 	else if (err)
 		__sync_fetch_and_add(&drops.wakes_full, 1);

@@ -129,12 +129,13 @@ struct {
 	__type(value, __u64);
 } wakes SEC(".maps");
 
+/* woken() builds its key here: too big for the BPF stack */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 4096);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wake_key);
+} wake_scratch SEC(".maps");
 
 struct drop_counts drops = {};
 struct closed_fds closed = {};

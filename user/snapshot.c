@@ -208,7 +208,7 @@ static int cmp_wake(const void *a, const void *b)
 
 static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel)
 {
-	int fd = bpf_map__fd(skel->maps.wakes), sfd = bpf_map__fd(skel->maps.stacks);
+	int fd = bpf_map__fd(skel->maps.wakes);
 	struct wake_key key, next, *prev = NULL;
 	size_t cap = 0;
 	__u64 count;
@@ -226,11 +226,9 @@ static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel)
 		r = &snap->wakes[snap->nwakes++];
 		memset(r, 0, sizeof(*r));
 		r->sys = key.sys;
-		r->stackid = key.stackid;
 		r->count = count;
 		memcpy(r->waker, key.waker, sizeof(r->waker));
-		if (key.stackid >= 0)
-			bpf_map_lookup_elem(sfd, &key.stackid, r->ips);
+		memcpy(r->ips, key.ips, sizeof(r->ips));
 	}
 	qsort(snap->wakes, snap->nwakes, sizeof(*snap->wakes), cmp_wake);
 	return 0;

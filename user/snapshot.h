@@ -14,7 +14,6 @@ struct iotrace_bpf;
 /* Wakeups with one kernel stack and one waker comm, classified */
 struct wake_row {
 	__u32 sys;
-	__s32 stackid;
 	char waker[TASK_COMM_LEN];
 	__u64 count;
 	struct wake_info info;
