@@ -118,6 +118,31 @@ def test_level_triggered_listener_rereported():
     assert s["kernel"]["registrations"] == n              # up to the ready fd: itself
 
 
+def test_writable_socket_rereported_on_every_select():
+    """S8: a socket with room in its send buffer is writable on every call."""
+    n = 5
+    report, facts = run("writable", n)
+    s = report["syscalls"]["select"]
+    assert s["calls"] == n and s["fds_ready"]["total"] == n
+    assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+
+
+def test_no_1024_limit_in_the_kernel():
+    """S5, P1, E6: fd 3000 waited on by select (own bitmap), poll and epoll.
+    The kernel takes it; 1024 is only glibc's fd_set."""
+    fd = 3000
+    report, facts = run("beyond", fd)
+    assert (facts["select"], facts["poll"], facts["epoll"]) == (1, 1, 1), facts
+    for name in ("select", "poll", "epoll_wait"):
+        s = report["syscalls"][name]
+        assert s["calls"] == 1 and s["fds_watched"]["total"] == 1, (name, s)
+        assert s["fds_ready"]["total"] == 1, (name, s)
+    k = report["syscalls"]["select"]["kernel"]
+    assert (k["bytes_in"], k["bytes_out"]) == (fds_bytes(fd + 1) + 16, fds_bytes(fd + 1)), k
+    # reported by all three calls, nothing read in between
+    assert report["fds"] == [{"fd": fd, "reports": 3, "rereports": 2}]
+
+
 def test_closed_fd_readiness_is_kept_in_fds_closed():
     """A closed fd's row leaves the per-fd table (its number is reused) and
     its counts move to fds_closed."""

@@ -17,6 +17,12 @@
  *                                one connection never accepted; then close it
  *   internals et N               edge-triggered epoll on a never-drained
  *                                socket, N waits of 10 ms
+ *   internals writable N         select N times with a connected socket,
+ *                                never written, in the write set
+ *   internals beyond FD          a readable socket moved to fd FD (above
+ *                                FD_SETSIZE), waited on once each with
+ *                                select (a bitmap of FD + 1 bits), poll
+ *                                and epoll, timeout 0
  *
  * --wait first: set up, then print "ready PID" and wait for SIGUSR1.
  */
@@ -31,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -286,6 +293,56 @@ static int run_et(int n)
 	return 0;
 }
 
+static int run_writable(int n)
+{
+	struct timeval tv;
+	fd_set out;
+	int i;
+
+	make_pairs(1);
+	for (i = 0; i < n; i++) {
+		FD_ZERO(&out);
+		FD_SET(near[0], &out);
+		tv = (struct timeval){ 1, 0 };
+		if (syscall(SYS_select, near[0] + 1, NULL, &out, NULL, &tv) != 1)
+			return 1;
+	}
+	printf("{\"fd\": %d}\n", near[0]);
+	return 0;
+}
+
+/*
+ * The kernel's select takes any nfds up to the fd table's size; 1024 is
+ * only the size of glibc's fd_set (FD_SET past it is undefined), so the
+ * bitmap here is our own.
+ */
+static int run_beyond(int fd)
+{
+	struct rlimit rl = { fd + 1, fd + 1 };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 7 };
+	unsigned long *bits = calloc(fd / 64 + 1, sizeof(*bits));
+	struct timeval tv = { 0, 0 };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int epfd, r[3];
+
+	if (!bits || setrlimit(RLIMIT_NOFILE, &rl))
+		return 1;
+	make_pairs(1);
+	if (dup2(near[0], fd) != fd || write(far[0], "x", 1) != 1)
+		return 1;
+	epfd = epoll_create1(0);
+	ev.data.fd = fd;
+	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev))
+		return 1;
+	bits[fd / 64] |= 1UL << (fd % 64);
+	r[0] = syscall(SYS_select, fd + 1, bits, NULL, NULL, &tv);
+	r[1] = poll(&p, 1, 0);
+	r[2] = epoll_wait(epfd, &ev, 1, 0);
+	printf("{\"fd\": %d, \"select\": %d, \"poll\": %d, \"epoll\": %d}\n",
+	       fd, r[0], r[1], r[2]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--wait")) {
@@ -301,6 +358,10 @@ int main(int argc, char **argv)
 		return run_recv(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "nbloop"))
 		return run_nbloop(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "writable"))
+		return run_writable(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "beyond"))
+		return run_beyond(atoi(argv[2]));
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "listen"))
 		return run_listen(atoi(argv[2]), argc == 4 && !strcmp(argv[3], "close"));
 	if (argc == 3 && !strcmp(argv[1], "et"))
