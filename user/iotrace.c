@@ -71,8 +71,8 @@ static int open_targets(struct target *t, const struct options *o)
 /* -f -p: the children alive now (forks from here on are caught in the kernel) */
 static void add_descendants(struct probes *p, const struct options *o, struct epoll_seed *seed)
 {
-	static pid_t kids[MAX_TARGETS];
-	int i, n = procs_descendants(o->pids, o->npids, kids, MAX_TARGETS - o->npids);
+	static pid_t kids[MAX_TARGETS + 1];
+	int i, n = procs_descendants(o->pids, o->npids, kids, MAX_TARGETS + 1);
 
 	for (i = 0; i < n; i++) {
 		/* `iotrace -f -p $$`: never trace ourselves (our poll would count) */
@@ -80,6 +80,8 @@ static void add_descendants(struct probes *p, const struct options *o, struct ep
 			continue;
 		if (!probes_add_target(p, kids[i]))
 			epoll_seed(p->skel, kids[i], seed);
+		else	/* the map is full: say so, as for a fork not followed */
+			__sync_fetch_and_add(&p->skel->bss->drops.targets_full, 1);
 	}
 }
 
