@@ -4,7 +4,11 @@
 Each workload is tests/progs/internals.c, attached with -p after it has set
 nothing up (--wait), so every traced call is one the workload made.
 """
-from helpers import attach, last_json_line, prog
+import json
+import os
+import tempfile
+
+from helpers import attach, last_json_line, prog, run_iotrace
 
 K, M = 4, 8            # K blocking waits on M idle sockets
 
@@ -193,3 +197,54 @@ def test_large_fd_lists_counted_exactly():
         assert s["kernel"]["fds_examined"] == k * m
         per_call_in = 8 * m if name == "poll" else fds_bytes(facts["maxfd"] + 1) + 16
         assert s["kernel"]["bytes_in"] == k * per_call_in, s["kernel"]
+
+
+def compare_table(reports):
+    """iotrace --compare on the given reports: {label: [cell per report]}."""
+    with tempfile.TemporaryDirectory() as d:
+        paths = []
+        for name, rep in reports:
+            paths.append(os.path.join(d, name + ".json"))
+            with open(paths[-1], "w") as f:
+                json.dump(rep, f)
+        r = run_iotrace(["--compare"] + paths)
+    assert r.returncode == 0 and not r.stderr, r.stderr
+    rows = {}
+    for line in r.stdout.split("\n\n")[0].splitlines():
+        cells = line.split()
+        n = len(reports)
+        rows[" ".join(cells[:-n])] = cells[-n:]
+    assert all(len(l) <= 80 for l in r.stdout.splitlines())
+    return rows
+
+
+def test_compare_sets_select_style_against_epoll_per_request():
+    """--compare: the same workload (K wakeups on M idle sockets, a read
+    each) under poll and epoll, per request: copies and scans vs callbacks."""
+    poll, _ = run("scan", "poll", K, M)
+    epoll, _ = run("scan", "epoll", K, M)
+    t = compare_table([("poll", poll), ("epoll", epoll)])
+    assert t["file"] == ["poll", "epoll"] and t["target"] == ["internals"] * 2
+    assert t["requests"] == [str(K)] * 2
+    assert t["waits/request"] == ["1.00", "1.00"]
+    assert t["epoll_ctl/request"] == ["0.00", f"{M / K:.2f}"]
+    assert t["main wait"] == ["poll", "epoll_wait"]
+    assert t["fds watched/wait"] == [f"{M:.1f}"] * 2
+    assert t["fds examined/scan (lb)"] == [f"{2 * M:.1f}", "-"]
+    assert t["bytes in/request (d)"] == [f"{8 * M:.1f}", f"{12 * M / K:.1f}"]
+    assert t["bytes out/request (d)"] == [f"{2 * M:.1f}", "12.0"]
+    assert t["wakeups/request"] == ["1.000", "1.000"]
+    assert t["lost (drops)"] == ["0", "0"]
+
+
+def test_compare_rejects_what_is_not_a_report():
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        f.write('{"a": 1}')
+        f.flush()
+        r = run_iotrace(["--compare", f.name])
+        assert r.returncode == 1 and r.stderr.strip() == \
+            f"iotrace: {f.name} is not an iotrace JSON report", r.stderr
+    r = run_iotrace(["--compare", "/nonexistent.json"])
+    assert r.returncode == 1 and "No such file" in r.stderr
+    r = run_iotrace(["--compare", "a", "b", "c", "d", "e"])
+    assert r.returncode == 2 and "1 to 4" in r.stderr

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "compare.h"
 #include "deep_probes.h"
 #include "epoll_seed.h"
 #include "options.h"
@@ -131,6 +132,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < MAX_PIDS; i++)
 		targets[i] = (struct target){ .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	options_parse(argc, argv, &opts);
+	if (opts.compare)
+		return compare_reports(opts.compare, opts.ncompare);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
 	ctx.many = many;

@@ -2,6 +2,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "compare.h"
 #include "numparse.h"
 #include "options.h"
 
@@ -10,6 +11,7 @@
 #define OPT_STACKS	1002
 #define OPT_STATS_ENTRIES 1003
 #define OPT_RAW_TP	1004
+#define OPT_COMPARE	1005
 
 #include <string.h>
 
@@ -21,6 +23,7 @@ static const char doc[] =
 "\n"
 "USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] [-f] -p PID[,PID...]\n"
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
+"       iotrace --compare REPORT.json REPORT.json...\n"
 "\n"
 "EXAMPLES:\n"
 "    iotrace -p 1234              # trace PID 1234 until Ctrl-C or its exit\n"
@@ -32,6 +35,7 @@ static const char doc[] =
 "    iotrace -j - -- python3 srv.py   # launch, trace, JSON on stdout\n"
 "    iotrace --threads -p 1234    # add per-thread tables\n"
 "    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
+"    iotrace --compare epoll.json poll.json   # two servers, per request\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
 "Latency percentiles are read from a histogram with 8 buckets per power of\n"
@@ -53,6 +57,8 @@ static const struct argp_option option_list[] = {
 	{ "raw-tp", OPT_RAW_TP, NULL, 0,
 	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
+	{ "compare", OPT_COMPARE, NULL, 0,
+	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -134,6 +140,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_BTF:
 		opts->btf_path = arg;
 		break;
+	case OPT_COMPARE:
+		opts->compare = (char **)1;	/* the operands, set at the end */
+		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
@@ -143,6 +152,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		if (opts->compare) {
+			if (opts->npids)
+				argp_error(state, "--compare reads reports; it takes no -p");
+			opts->compare = opts->cmd;
+			opts->cmd = NULL;
+			for (opts->ncompare = 0; opts->compare && opts->compare[opts->ncompare];)
+				opts->ncompare++;
+			if (opts->ncompare < 1 || opts->ncompare > COMPARE_MAX)
+				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
+			break;
+		}
 		if (!opts->npids && !opts->cmd)
 			argp_error(state, "give -p PID or -- CMD");
 		if (opts->npids && opts->cmd)
