@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		targets[i] = (struct target){ .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	options_parse(argc, argv, &opts);
 	if (opts.compare)
-		return compare_reports(opts.compare, opts.ncompare);
+		return compare_reports(opts.reports, opts.nreports);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
 	ctx.many = many;

@@ -141,7 +141,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		opts->btf_path = arg;
 		break;
 	case OPT_COMPARE:
-		opts->compare = (char **)1;	/* the operands, set at the end */
+		opts->compare = true;
 		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
@@ -155,11 +155,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (opts->compare) {
 			if (opts->npids)
 				argp_error(state, "--compare reads reports; it takes no -p");
-			opts->compare = opts->cmd;
+			opts->reports = opts->cmd;
 			opts->cmd = NULL;
-			for (opts->ncompare = 0; opts->compare && opts->compare[opts->ncompare];)
-				opts->ncompare++;
-			if (opts->ncompare < 1 || opts->ncompare > COMPARE_MAX)
+			while (opts->reports && opts->reports[opts->nreports])
+				opts->nreports++;
+			if (opts->nreports < 1 || opts->nreports > COMPARE_MAX)
 				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
 			break;
 		}

@@ -12,8 +12,9 @@ struct options {
 	int npids;		/* 0: launch cmd */
 	bool follow;		/* -f: also the processes they fork from now on */
 	char **cmd;		/* -- CMD ARGS: launch and trace, or NULL */
-	char **compare;		/* --compare FILE...: no tracing, or NULL */
-	int ncompare;
+	bool compare;		/* --compare: the operands are reports; no tracing */
+	char **reports;
+	int nreports;
 	double duration;	/* -d: seconds, 0 = until Ctrl-C or the target exits */
 	double interval;	/* -i: seconds between interval summaries, 0 = none */
 	const char *json_path;	/* -j: file, "-" for stdout, or NULL */
