@@ -39,9 +39,11 @@ def check_family(report, facts, ctl_traced):
 
 
 def test_follow_traces_children_forked_by_a_launched_command():
-    report, out, _ = launch([prog("procs"), str(N), str(K)], extra=["-f"])
-    check_family(report, last_json_line(out), ctl_traced=True)
-    assert report["syscalls"]["epoll_ctl(ADD)"]["calls"] == 2
+    for extra in ([], ["--raw-tp"]):     # the fork probe loads in the fallback too
+        report, out, _ = launch([prog("procs"), str(N), str(K)], extra=["-f"] + extra)
+        check_family(report, last_json_line(out), ctl_traced=True)
+        assert report["syscalls"]["epoll_ctl(ADD)"]["calls"] == 2
+        assert "raw_tp/sched_process_fork" in report["probes"]["live"]
 
 
 def test_without_follow_children_are_not_traced():
