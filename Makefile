@@ -11,7 +11,7 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -I$(OUTPUT) -Ibpf -Ilib
 LDLIBS = $(shell pkg-config --libs libbpf json-c) -lm
-BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
+BPF_CFLAGS := -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
 USER_SRCS := $(wildcard user/*.c) lib/numparse.c
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))

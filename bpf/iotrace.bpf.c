@@ -339,11 +339,46 @@ static __always_inline void count_error(__u32 tid, __u32 sys, long ret)
 		__sync_fetch_and_add(&drops.errs_full, 1);
 }
 
-static __always_inline struct mux_stats *stats_of(__u32 tid, __u32 tgid, __u32 sys)
+static __always_inline void stats_init(struct mux_stats *s, __u32 tid, __u32 tgid)
+{
+	s->tid = tid;
+	s->tgid = tgid;
+	s->watched_min = WATCHED_UNKNOWN;
+	bpf_get_current_comm(s->comm, sizeof(s->comm));
+}
+
+/* The thread's array slot, taken at its first call while slots remain */
+static __always_inline struct mux_stats *stats_fast_of(struct inflight *fl, __u32 tid,
+							__u32 tgid, __u32 sys)
+{
+	struct mux_stats *s;
+	__u32 idx;
+
+	if (!fl->stats_slot) {
+		idx = stats_next < stats_slots ? __sync_fetch_and_add(&stats_next, 1) : stats_slots;
+		fl->stats_slot = idx < stats_slots ? idx + 1 : STATS_IN_HASH;
+	}
+	if (fl->stats_slot == STATS_IN_HASH)
+		return NULL;
+	idx = (fl->stats_slot - 1) * MUX_NR + sys;
+	s = bpf_map_lookup_elem(&stats_fast, &idx);
+	if (!s)
+		return NULL;
+	if (!s->tid)
+		stats_init(s, tid, tgid);
+	/* a slot of a thread of another process with the same tid: use the hash */
+	return s->tid == tid && s->tgid == tgid ? s : NULL;
+}
+
+static __always_inline struct mux_stats *stats_of(struct inflight *fl, __u32 tid, __u32 tgid,
+						  __u32 sys)
 {
 	struct stats_key key = { .tid = tid, .sys = sys };
-	struct mux_stats *s = bpf_map_lookup_elem(&stats, &key);
+	struct mux_stats *s = stats_fast_of(fl, tid, tgid, sys);
 
+	if (s)
+		return s;
+	s = bpf_map_lookup_elem(&stats, &key);
 	if (s)
 		return s;
 	bpf_map_update_elem(&stats, &key, &zero_stats, BPF_NOEXIST);
@@ -352,9 +387,7 @@ static __always_inline struct mux_stats *stats_of(__u32 tid, __u32 tgid, __u32 s
 		__sync_fetch_and_add(&drops.stats_full, 1);
 		return NULL;
 	}
-	s->tgid = tgid;
-	s->watched_min = WATCHED_UNKNOWN;
-	bpf_get_current_comm(s->comm, sizeof(s->comm));
+	stats_init(s, tid, tgid);
 	return s;
 }
 
@@ -362,8 +395,9 @@ static __always_inline struct mux_stats *stats_of(__u32 tid, __u32 tgid, __u32 s
 static __always_inline void renamed(__u32 tid)
 {
 	struct stats_key key = { .tid = tid };
+	struct inflight *fl = inflight_of(tid, false);
 	struct mux_stats *s;
-	__u32 i;
+	__u32 i, idx;
 
 	/* unrolled: the key on the stack hides the counter from the verifier */
 #pragma unroll
@@ -371,6 +405,12 @@ static __always_inline void renamed(__u32 tid)
 		key.sys = i;
 		s = bpf_map_lookup_elem(&stats, &key);
 		if (s)
+			bpf_get_current_comm(s->comm, sizeof(s->comm));
+		if (!fl || !fl->stats_slot || fl->stats_slot == STATS_IN_HASH)
+			continue;
+		idx = (fl->stats_slot - 1) * MUX_NR + i;
+		s = bpf_map_lookup_elem(&stats_fast, &idx);
+		if (s && s->tid == tid)
 			bpf_get_current_comm(s->comm, sizeof(s->comm));
 	}
 }
@@ -595,7 +635,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		x.a2 = BPF_CORE_READ(regs, dx); x.a3 = BPF_CORE_READ(regs, r10);
 	}
 
-	s = stats_of(tid, tgid, x.sys);
+	s = stats_of(fl, tid, tgid, x.sys);
 	if (!s)
 		return;
 	s->restarts += restarted;

@@ -72,6 +72,8 @@ struct mux_stats {
 	__u32 unreadable;	/* fd sets / pollfd arrays we failed to read */
 	__u32 unknown_interest;	/* epoll waits on an epoll fd of unknown size */
 	__u32 tgid;
+	__u32 tid;
+	__u32 pad;
 	char comm[TASK_COMM_LEN];
 	/* kernel internals (select/poll/epoll unless noted) */
 	__u64 passes;		/* select/poll scan passes: 1 + wakeups, lower bound */
@@ -162,6 +164,13 @@ struct drop_counts {
 	__u64 slot_collisions;	/* two threads, one in-flight slot: a call lost */
 	__u64 targets_full;	/* targets map full: a forked process not followed */
 };
+
+/*
+ * The first STATS_SLOTS threads keep their figures in array slots (an
+ * inlined lookup, ~90 ns cheaper per call than the hash); later threads,
+ * and all with --stats-entries, use the stats hash.
+ */
+#define STATS_SLOTS		64
 
 /* Processes traced at once (-p PID,PID... and those --follow adds) */
 #define MAX_TARGETS		4096

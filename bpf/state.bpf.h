@@ -7,6 +7,18 @@
 
 const volatile __u32 targ_tgid = 0;
 const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
+const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
+__u32 stats_next = 0;				/* stats_fast slots handed out */
+
+#define STATS_IN_HASH		0xffffffffu
+
+/* A thread's figures, syscall by syscall: [slot * MUX_NR + sys] */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STATS_SLOTS * MUX_NR);
+	__type(key, __u32);
+	__type(value, struct mux_stats);
+} stats_fast SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -33,7 +45,7 @@ static __always_inline bool is_traced(__u32 tgid)
 
 struct inflight {
 	__u32 tid;		/* the slot's owner */
-	__u32 pad;
+	__u32 stats_slot;	/* 1 + its stats_fast slot; 0: none yet; STATS_IN_HASH */
 	__u64 ts;		/* ns at entry */
 	__u64 call_seq;		/* this thread's multiplexer calls, for re-reports */
 	__u64 off_ts;		/* ns at switch-out inside the call, 0 when on CPU */
@@ -159,6 +171,7 @@ static __always_inline struct inflight *inflight_of(__u32 tid, bool claim)
 		return NULL;
 	}
 	fl->tid = tid;
+	fl->stats_slot = 0;
 	fl->sys = MUX_NONE;
 	fl->restart_sys = MUX_NONE;
 	fl->off_ts = 0;

@@ -129,8 +129,10 @@ def check_threads(report, out):
         p = threads[tid]["poll"]
         assert (p["calls"], p["fds_watched"]["total"], p["fds_watched"]["min"],
                 p["fds_watched"]["max"]) == (calls, calls * fds, fds, fds), (tid, p)
-    assert report["syscalls"]["poll"]["calls"] == 10 + 20 + 30
-    assert report["syscalls"]["poll"]["fds_watched"]["total"] == 10 * 1 + 20 * 2 + 30 * 3
+    n = len(expected) - 1
+    assert report["syscalls"]["poll"]["calls"] == sum(10 * i for i in range(1, n + 1))
+    assert report["syscalls"]["poll"]["fds_watched"]["total"] == \
+        sum(10 * i * (1 + (i - 1) % 3) for i in range(1, n + 1))
 
 
 def test_threads_launched_per_thread_figures():
@@ -141,6 +143,14 @@ def test_threads_launched_per_thread_figures():
 def test_threads_created_after_attach_are_traced():
     report, out = attach([prog("threads"), "--wait"])
     check_threads(report, out)
+
+
+def test_many_threads_past_the_array_slots():
+    """200 threads: the first 64 keep their figures in array slots, the
+    rest in the hash; every thread's figures are exact either way."""
+    report, out = attach([prog("threads"), "--wait", "200"])
+    check_threads(report, out)
+    assert len(report["threads"]) == 201
 
 
 def test_full_stats_map_counts_every_lost_call():

@@ -53,7 +53,7 @@ static const struct argp_option option_list[] = {
 	{ "threads", OPT_THREADS, NULL, 0, "Show per-thread tables in the text report", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
 	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
-	  "Room for N thread x syscall figures (default 65536); beyond it calls are counted as lost", 0 },
+	  "Room for N thread x syscall figures (default: 64 threads in array slots, then 65536); beyond it calls are counted as lost", 0 },
 	{ "raw-tp", OPT_RAW_TP, NULL, 0,
 	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },

@@ -74,6 +74,8 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	skel->rodata->targ_tgid = tgids[0];
 	skel->rodata->targ_many = ntgids > 1 || o->follow;
 	if (o->stats_entries) {
+		/* the size asked for is the whole room: no array slots */
+		skel->rodata->stats_slots = 0;
 		bpf_map__set_max_entries(skel->maps.stats, o->stats_entries);
 		bpf_map__set_max_entries(skel->maps.errs, o->stats_entries);
 	}

@@ -86,27 +86,50 @@ static struct thread_stats *thread_of(struct snapshot *snap, __u32 tid, size_t *
 	return &snap->threads[snap->nthreads++];
 }
 
-static int read_stats(struct snapshot *snap, int fd)
+/* A thread's figures for sys; one thread may have them in two places. */
+static int add_stats(struct snapshot *snap, __u32 tid, __u32 sys, const struct mux_stats *val,
+		     size_t *cap)
 {
+	struct thread_stats *t = thread_of(snap, tid, cap);
+
+	if (!t)
+		return -ENOMEM;
+	memcpy(t->comm, val->comm, sizeof(t->comm));
+	t->tgid = val->tgid;
+	if (t->present & (1u << sys)) {
+		stats_merge(&t->sys[sys], val);
+	} else {
+		t->sys[sys] = *val;
+		t->present |= 1u << sys;
+	}
+	return 0;
+}
+
+static int read_stats(struct snapshot *snap, struct iotrace_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.stats), afd = bpf_map__fd(skel->maps.stats_fast);
+	__u32 slots = skel->bss->stats_next, idx, sys;
 	struct stats_key key, next, *prev = NULL;
 	struct mux_stats val;
-	struct thread_stats *t;
 	size_t cap = 0;
+	int err = 0;
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+	/* the array slots handed out so far, then the hash */
+	if (slots > STATS_SLOTS)
+		slots = STATS_SLOTS;
+	for (idx = 0; idx < slots * MUX_NR && !err; idx++) {
+		sys = idx % MUX_NR;
+		if (!bpf_map_lookup_elem(afd, &idx, &val) && val.tid && val.calls)
+			err = add_stats(snap, val.tid, sys, &val, &cap);
+	}
+	while (!err && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &val) || key.sys >= MUX_NR)
 			continue;
-		t = thread_of(snap, key.tid, &cap);
-		if (!t)
-			return -ENOMEM;
-		memcpy(t->comm, val.comm, sizeof(t->comm));
-		t->tgid = val.tgid;
-		t->sys[key.sys] = val;
-		t->present |= 1u << key.sys;
+		err = add_stats(snap, key.tid, key.sys, &val, &cap);
 	}
-	return 0;
+	return err;
 }
 
 static int cmp_tgid(const void *a, const void *b)
@@ -315,7 +338,7 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
-	err = read_stats(snap, bpf_map__fd(skel->maps.stats));
+	err = read_stats(snap, skel);
 	if (!err)
 		err = read_errs(snap, bpf_map__fd(skel->maps.errs));
 	if (!err && full)
