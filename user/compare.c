@@ -51,7 +51,7 @@ static void add_wait(struct side *s, const char *name, json_object *o)
 	s->ready += num(o, "fds_ready.total");
 	s->oncpu += num(o, "time.oncpu_ns");
 	s->wakeups += num(o, "time.wakeups");
-	if (json_object_object_get_ex(o, "kernel", NULL) && num(o, "kernel.fds_examined")) {
+	if (num(o, "kernel.fds_examined")) {	/* select and poll only */
 		s->examined += num(o, "kernel.fds_examined");
 		s->scans += calls;
 	}
@@ -130,7 +130,7 @@ enum row {
 };
 
 static const char *const labels[R_NR] = {
-	"file", "target", "duration (s)", "threads", "requests", "requests/s",
+	"file", "target", "duration (s)", "threads", "requests", "requests/traced s",
 	"syscalls/request", "  waits/request", "  epoll_ctl/request",
 	"  reads/request", "  writes/request", "EAGAIN/request", "main wait",
 	"  latency p50", "  latency p99", "fds watched/wait", "fds ready/wait",

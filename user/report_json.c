@@ -335,6 +335,8 @@ static json_object *sources_json(const struct probes *p)
 	add_str(o, "readiness", "observed: fd sets / revents / events read back at syscall exit; "
 		"epoll events map to fds through the data given at epoll_ctl(ADD) or in /proc "
 		"at attach (events whose data a MOD changed count as unmapped_events)");
+	add_str(o, "fds, fds_closed", "observed: the readiness reports above, per fd; an fd's "
+		"counts move to fds_closed when close/dup2/dup3 releases its number");
 	return o;
 }
 
