@@ -8,10 +8,18 @@ PREFIX ?= /usr/local
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
+# CFLAGS and LDFLAGS are the user's (make CFLAGS='-O1 -g ...' adds to the
+# project's flags, never replaces them). SAN=1: AddressSanitizer and UBSan;
+# WERROR=1: warnings are errors (CI).
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -I$(OUTPUT) -Ibpf -Ilib
+comma := ,
+SAN_FLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
+WERROR_FLAGS := $(if $(filter 1,$(WERROR)),-Werror)
+ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -I$(OUTPUT) -Ibpf -Ilib $(CFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LDLIBS = $(shell pkg-config --libs libbpf json-c) -lm
-BPF_CFLAGS := -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
+export SAN WERROR
+BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
 USER_SRCS := $(wildcard user/*.c) lib/numparse.c
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
@@ -34,7 +42,7 @@ all: iotrace servers
 
 iotrace: $(USER_OBJS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 
 # vmlinux.h is generated from the running kernel's BTF: CO-RE relocates the
 # field offsets at load time, so the binary still runs on other kernels.
@@ -54,7 +62,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 $(OUTPUT)/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUTPUT):
 	$(Q)mkdir -p $@
@@ -65,7 +73,7 @@ servers:
 tests/bin/%: tests/progs/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p tests/bin
-	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pthread $< -o $@
 
 TEST_PROGS := $(patsubst tests/progs/%.c,tests/bin/%,$(wildcard tests/progs/*.c))
 

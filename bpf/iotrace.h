@@ -31,6 +31,48 @@ enum mux_sys {
 };
 
 /*
+ * Facts that depend on the order of enum mux_sys, defined here once for
+ * both the BPF programs and the reports: reorder the enum, fix only these.
+ */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* select, pselect6, poll, ppoll: the kernel scans every watched fd */
+static __always_inline int is_scan(unsigned int sys)
+{
+	return sys <= MUX_PPOLL;
+}
+
+static __always_inline int is_epoll_wait(unsigned int sys)
+{
+	return sys >= MUX_EPOLL_WAIT && sys <= MUX_EPOLL_PWAIT2;
+}
+
+/* the waits: every select, poll and epoll_wait flavour */
+static __always_inline int is_wait(unsigned int sys)
+{
+	return sys <= MUX_EPOLL_PWAIT2;
+}
+
+static __always_inline int is_epoll_ctl(unsigned int sys)
+{
+	return sys >= MUX_EPOLL_CTL_ADD && sys <= MUX_EPOLL_CTL_BADOP;
+}
+
+/* the multiplexer's own calls: waits and epoll_ctl */
+static __always_inline int is_mux(unsigned int sys)
+{
+	return is_wait(sys) || is_epoll_ctl(sys);
+}
+
+/* reads, writes and accepts: the IO around the waits */
+static __always_inline int is_io(unsigned int sys)
+{
+	return sys >= MUX_READ && sys <= MUX_ACCEPT;
+}
+
+/*
  * Latency histogram: log2 octaves split in 2^HIST_SUB_BITS linear
  * sub-buckets (HdrHistogram style), so percentiles are within 12.5%.
  * Values below 2^HIST_SUB_BITS ns have a slot each; the last slot
@@ -55,47 +97,72 @@ struct stats_key {
 	__u32 sys;		/* enum mux_sys */
 };
 
-/* Per thread and syscall; only the owning thread writes it. */
+/*
+ * Per thread and syscall; only the owning thread writes it. The field list
+ * is written once: the struct, merge, subtract and the readers all expand
+ * MUX_STATS_FIELDS, so a new field cannot be left out of any of them.
+ *   F(type, name, how)        a scalar
+ *   A(type, name, n, how)     an array of n
+ * how: SUM (counters: merged by adding, subtracted between snapshots),
+ *      MAX / MIN (extremes: merged as such, kept as the later value),
+ *      ID (identity: tid, tgid, comm; never merged).
+ */
+#define MUX_STATS_FIELDS(F, A)						\
+	F(__u64, calls, SUM)		/* completed calls (entry and exit seen) */ \
+	F(__u64, errors, SUM)		/* ret < 0, interrupts included; by errno in errs */ \
+	F(__u64, timeouts, SUM)		/* ret == 0 for the waiting syscalls */ \
+	F(__u64, lat_total, SUM)	/* ns */ \
+	F(__u64, lat_max, MAX)		/* ns */ \
+	F(__u64, watched_total, SUM)	/* fds watched, summed over watched_calls */ \
+	F(__u64, watched_calls, SUM)	/* calls whose fds watched is known */ \
+	F(__u64, ready_total, SUM)	/* sum of ret > 0: fds (select: bits) ready */ \
+	F(__u64, restarts, SUM)		/* calls re-entered through restart_syscall */ \
+	F(__u32, watched_min, MIN)	/* WATCHED_UNKNOWN: none known yet */ \
+	F(__u32, watched_max, MAX)					\
+	F(__u32, ready_max, MAX)					\
+	F(__u32, unreadable, SUM)	/* fd sets / pollfd arrays we failed to read */ \
+	F(__u32, unknown_interest, SUM)	/* epoll waits on an epoll fd of unknown size */ \
+	F(__u32, tgid, ID)						\
+	F(__u32, tid, ID)						\
+	F(__u32, pad, ID)						\
+	A(char, comm, TASK_COMM_LEN, ID)				\
+	/* kernel internals (select/poll/epoll unless noted) */		\
+	F(__u64, passes, SUM)		/* select/poll scan passes: 1 + wakeups, lower bound */ \
+	F(__u64, examined, SUM)		/* fds examined: watched x passes (derived) */ \
+	F(__u64, registrations, SUM)	/* wait-queue entries by the kernel's rules (derived) */ \
+	F(__u64, approx_regs, SUM)	/* calls whose registrations were approximated */ \
+	F(__u64, bytes_in, SUM)		/* user->kernel copies by the kernel's rules (derived) */ \
+	F(__u64, bytes_out, SUM)	/* kernel->user copies (derived) */ \
+	F(__u64, wakeups, SUM)		/* sched_waking of this thread inside the call */ \
+	F(__u64, sleep_ns, SUM)		/* off CPU, asleep (voluntary switch) inside the call */ \
+	F(__u64, runq_ns, SUM)		/* off CPU, preempted but runnable, inside the call */ \
+	F(__u64, slept_calls, SUM)	/* calls that slept at least once */ \
+	F(__u64, copy_ns, SUM)		/* on CPU from the last wakeup to exit (read phase 2) */ \
+	F(__u64, io_bytes, SUM)		/* reads/writes: bytes returned (observed) */ \
+	F(__u64, data_calls, SUM)	/* reads/writes: calls that returned bytes; accepts: fds */ \
+	F(__u64, reports, SUM)		/* fd readiness reports (ready fds returned) */ \
+	F(__u64, rereports, SUM)	/* ... of an fd reported by the previous call, untouched since */ \
+	F(__u64, unmapped, SUM)		/* epoll events whose data maps to no fd we know */ \
+	/* S7/P1, observed: what the kernel wrote back into the caller's memory */ \
+	F(__u64, rewrite_calls, SUM)	/* select/poll calls whose args were re-read at exit */ \
+	F(__u64, set_bits_in, SUM)	/* select: bits set in the 3 sets at entry */ \
+	F(__u64, set_bits_out, SUM)	/* select: bits set in the 3 sets at exit */ \
+	F(__u64, tmo_rewritten, SUM)	/* select: calls whose timeout changed at exit */ \
+	F(__u64, tmo_left_ns, SUM)	/* select: time left, as read back at exit */ \
+	F(__u64, revents_set, SUM)	/* poll: entries with revents != 0 at exit */ \
+	F(__u64, events_kept, SUM)	/* poll: entries whose events were unchanged at exit */ \
+	F(__u64, pollfds_reread, SUM)	/* poll: entries re-read at exit */ \
+	A(__u32, hist_examined, LOG2_SLOTS, SUM)	/* fds examined per call */ \
+	A(__u32, hist_oncpu, LOG2_SLOTS, SUM)	/* ns on CPU per call */ \
+	A(__u32, hist, HIST_SLOTS, SUM)	/* latency, see HIST_* */
+
+#define MUX_STATS_FIELD(type, name, how)	type name;
+#define MUX_STATS_ARRAY(type, name, n, how)	type name[n];
 struct mux_stats {
-	__u64 calls;		/* completed calls (entry and exit seen) */
-	__u64 errors;		/* ret < 0, interrupts included; by errno in errs */
-	__u64 timeouts;		/* ret == 0 for the waiting syscalls */
-	__u64 lat_total;	/* ns */
-	__u64 lat_max;		/* ns */
-	__u64 watched_total;	/* fds watched, summed over watched_calls */
-	__u64 watched_calls;	/* calls whose fds watched is known */
-	__u64 ready_total;	/* sum of ret > 0: fds (select: bits) ready */
-	__u64 restarts;		/* calls re-entered through restart_syscall */
-	__u32 watched_min;
-	__u32 watched_max;
-	__u32 ready_max;
-	__u32 unreadable;	/* fd sets / pollfd arrays we failed to read */
-	__u32 unknown_interest;	/* epoll waits on an epoll fd of unknown size */
-	__u32 tgid;
-	__u32 tid;
-	__u32 pad;
-	char comm[TASK_COMM_LEN];
-	/* kernel internals (select/poll/epoll unless noted) */
-	__u64 passes;		/* select/poll scan passes: 1 + wakeups, lower bound */
-	__u64 examined;		/* fds examined: watched x passes (derived) */
-	__u64 registrations;	/* wait-queue entries by the kernel's rules (derived) */
-	__u64 approx_regs;	/* calls whose registrations were approximated */
-	__u64 bytes_in;		/* user->kernel copies by the kernel's rules (derived) */
-	__u64 bytes_out;	/* kernel->user copies (derived) */
-	__u64 wakeups;		/* sched_waking of this thread inside the call */
-	__u64 sleep_ns;		/* off CPU, asleep (voluntary switch) inside the call */
-	__u64 runq_ns;		/* off CPU, preempted but runnable, inside the call */
-	__u64 slept_calls;	/* calls that slept at least once */
-	__u64 copy_ns;		/* on CPU from the last wakeup to exit (read phase 2) */
-	__u64 io_bytes;		/* reads/writes: bytes returned (observed) */
-	__u64 data_calls;	/* reads/writes: calls that returned bytes; accepts: fds */
-	__u64 reports;		/* fd readiness reports (ready fds returned) */
-	__u64 rereports;	/* ... of an fd reported by the previous call, untouched since */
-	__u64 unmapped;		/* epoll events whose data maps to no fd we know */
-	__u32 hist_examined[LOG2_SLOTS];	/* fds examined per call */
-	__u32 hist_oncpu[LOG2_SLOTS];		/* ns on CPU per call */
-	__u32 hist[HIST_SLOTS];	/* latency, see HIST_* */
+	MUX_STATS_FIELDS(MUX_STATS_FIELD, MUX_STATS_ARRAY)
 };
+#undef MUX_STATS_FIELD
+#undef MUX_STATS_ARRAY
 
 /* Wakeups of a traced thread, by the syscall it was in and the waker's stack */
 /*

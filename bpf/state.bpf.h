@@ -178,26 +178,6 @@ static __always_inline struct inflight *inflight_of(__u32 tid, bool claim)
 	return fl;
 }
 
-static __always_inline bool is_wait(__u32 sys)
-{
-	return sys <= MUX_EPOLL_PWAIT2;
-}
-
-static __always_inline bool is_scan(__u32 sys)
-{
-	return sys <= MUX_PPOLL;	/* select, pselect6, poll, ppoll */
-}
-
-static __always_inline bool is_epoll_wait(__u32 sys)
-{
-	return sys >= MUX_EPOLL_WAIT && sys <= MUX_EPOLL_PWAIT2;
-}
-
-static __always_inline bool is_io(__u32 sys)
-{
-	return sys >= MUX_READ && sys <= MUX_ACCEPT;
-}
-
 static __always_inline __u32 log2_slot(__u64 v)
 {
 	__u32 slot = v ? log2_u64(v) + 1 : 0;

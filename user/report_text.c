@@ -29,11 +29,6 @@ void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsig
 	r->failed = s->errors - r->interrupted;
 }
 
-static bool is_wait(unsigned int sys)
-{
-	return sys <= MUX_EPOLL_PWAIT2;
-}
-
 static void print_counts(FILE *f, const char *name, const struct sys_row *r, unsigned int sys)
 {
 	const struct mux_stats *s = r->s;
