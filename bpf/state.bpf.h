@@ -53,7 +53,7 @@ struct inflight {
 	__u64 sleep_ns;		/* asleep inside the call */
 	__u64 runq_ns;		/* preempted inside the call */
 	__u64 epdata;		/* epoll_ctl: the event's data */
-	__u32 sys;		/* enum mux_sys (| 0x100 if restarted), MUX_NONE outside */
+	__u32 sys;		/* enum mux_sys (| SYS_RESTARTED), MUX_NONE outside */
 	__u32 watched;		/* fds watched, or WATCHED_UNKNOWN */
 	__u32 unknown_interest;	/* epoll fd of unknown interest size */
 	__u32 restart_sys;	/* sys of a call that exited -ERESTART_RESTARTBLOCK */
@@ -176,13 +176,6 @@ static __always_inline struct inflight *inflight_of(__u32 tid, bool claim)
 	fl->restart_sys = MUX_NONE;
 	fl->off_ts = 0;
 	return fl;
-}
-
-static __always_inline __u32 log2_slot(__u64 v)
-{
-	__u32 slot = v ? log2_u64(v) + 1 : 0;
-
-	return slot < LOG2_SLOTS ? slot : LOG2_SLOTS - 1;
 }
 
 #endif
