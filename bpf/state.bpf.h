@@ -9,6 +9,12 @@ const volatile __u32 targ_tgid = 0;
 const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
 const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
 __u32 stats_next = 0;				/* stats_fast slots handed out */
+/*
+ * Set by user space before its final read: from then on nothing is
+ * counted, so a call is in its row's calls, errors and errno counts
+ * alike (a busy target's calls would otherwise land between the reads).
+ */
+bool stopped = false;
 
 #define STATS_IN_HASH		0xffffffffu
 
@@ -33,7 +39,8 @@ struct {
  */
 static __always_inline bool is_traced(__u32 tgid)
 {
-	return tgid == targ_tgid || (targ_many && bpf_map_lookup_elem(&targets, &tgid));
+	return (tgid == targ_tgid || (targ_many && bpf_map_lookup_elem(&targets, &tgid))) &&
+	       !stopped;
 }
 
 /*

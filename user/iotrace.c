@@ -220,6 +220,8 @@ int main(int argc, char **argv)
 		}
 	}
 	ctx.elapsed = now_s() - start;
+	/* counting stops first: a call is read in calls and errno counts alike */
+	probes.skel->bss->stopped = true;
 
 	deep_read(&deep);
 	if (snapshot_take(&snap, probes.skel, true)) {
