@@ -139,6 +139,59 @@ def test_busy_target_errors_never_exceed_calls():
         (r["calls"], r["failed"], r["errno"])
 
 
+# tests/progs/rewrites.c: what select and poll left in the caller's memory
+#   select: 3 x (3 read fds, 1 ready, 5 s)   2 x (2 read + 1 except, 2 ms expires)
+#           1 x (1 fd, zero timeout: not rewritten)   1 x (read + write fd, both
+#           ready, no timeout)   EBADF: not counted
+SELECT_REWRITES = dict(calls=7, set_bits_in=3 * 3 + 2 * 3 + 1 + 2,
+                       set_bits_out=3 * 1 + 2 * 0 + 0 + 2, timeout_rewritten=3 + 2)
+#   poll: 3 x 5 entries (3 with revents: ready, writable, POLLNVAL)   2 x 1 entry,
+#         timeout   1 x 1 entry whose events another thread changes (kept: 0)
+#         EFAULT: not counted
+POLL_REWRITES = dict(calls=6, revents_set=3 * 3 + 2 * 0 + 1, events_kept=3 * 5 + 2 * 1 + 0,
+                     pollfds_reread=3 * 5 + 2 * 1 + 1)
+
+
+def rewrites_of(name):
+    """The workload's tally and iotrace's rewrites object for its thread."""
+    report, out = attach([prog("rewrites"), "--wait", name])
+    tally = last_json_line(out)
+    main = [t for t in report["threads"] if t["tid"] == report["target"]["pid"]]
+    return tally, main[0]["syscalls"][name]["rewrites"]
+
+
+def check_select_rewrites(name, ns_rounding):
+    tally, r = rewrites_of(name)
+    plan = SELECT_REWRITES
+    assert {k: tally[k] for k in plan} == plan, f"workload did not run as planned: {tally}"
+    assert {k: r[k] for k in plan} == plan, r
+    assert (r["revents_set"], r["events_kept"], r["pollfds_reread"]) == (0, 0, 0), r
+    # time left: the 3 ready calls' (just under 5 s each); expired ones left 0
+    assert 3 * 4_000_000_000 < tally["timeout_left_ns"] <= 3 * 5_000_000_000, tally
+    assert 0 <= r["timeout_left_ns"] - tally["timeout_left_ns"] <= ns_rounding, (r, tally)
+
+
+def test_select_sets_and_timeout_rewritten():
+    """S7, observed: the kernel overwrites the sets (only ready bits remain)
+    and the timeout (time left), as the caller sees them."""
+    check_select_rewrites("select", 0)
+
+
+def test_pselect6_sets_and_timeout_rewritten():
+    """glibc's select(): iotrace reads pselect6's timespec (ns); glibc hands
+    the caller a timeval, up to 999 ns less per call that had time left."""
+    check_select_rewrites("pselect6", 3 * 999)
+
+
+def test_poll_events_kept_revents_set():
+    """P1, observed: poll writes only revents; events are as asked."""
+    for name in ("poll", "ppoll"):
+        tally, r = rewrites_of(name)
+        assert tally == POLL_REWRITES, f"workload did not run as planned: {tally}"
+        assert {k: r[k] for k in POLL_REWRITES} == POLL_REWRITES, (name, r)
+        assert (r["set_bits_in"], r["set_bits_out"], r["timeout_rewritten"]) == (0, 0, 0), r
+
+
 def test_level_triggered_listener_rereported():
     """S6: a pending connection never accepted is reported on every select."""
     n = 6

@@ -132,6 +132,22 @@ static json_object *kernel_json(const struct mux_stats *s, unsigned int sys)
 	return o;
 }
 
+/* S7, P1 (observed): what select and poll wrote back into the caller's memory */
+static json_object *rewrites_json(const struct mux_stats *s)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "calls", s->rewrite_calls);
+	add_u64(o, "set_bits_in", s->set_bits_in);
+	add_u64(o, "set_bits_out", s->set_bits_out);
+	add_u64(o, "timeout_rewritten", s->tmo_rewritten);
+	add_u64(o, "timeout_left_ns", s->tmo_left_ns);
+	add_u64(o, "revents_set", s->revents_set);
+	add_u64(o, "events_kept", s->events_kept);
+	add_u64(o, "pollfds_reread", s->pollfds_reread);
+	return o;
+}
+
 static json_object *sys_json(const struct snapshot *snap, __u32 tid, unsigned int sys,
 			     const struct mux_stats *s)
 {
@@ -155,6 +171,8 @@ static json_object *sys_json(const struct snapshot *snap, __u32 tid, unsigned in
 	json_object_object_add(o, "kernel", kernel_json(s, sys));
 	if (sys > MUX_EPOLL_PWAIT2)
 		return o;
+	if (s->rewrite_calls)
+		json_object_object_add(o, "rewrites", rewrites_json(s));
 	r = json_object_new_object();
 	add_u64(r, "reports", s->reports);
 	add_u64(r, "rereports", s->rereports);
