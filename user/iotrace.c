@@ -19,6 +19,7 @@
 #include "compare.h"
 #include "deep_probes.h"
 #include "epoll_seed.h"
+#include "metrics.h"
 #include "options.h"
 #include "probes.h"
 #include "procs.h"
@@ -111,6 +112,27 @@ static FILE *open_json(const char *path)
 	return f;
 }
 
+static struct metrics *start_metrics(const struct options *o, const struct probes *p)
+{
+	struct metrics_conf conf = { .addr = o->metrics_addr, .per_thread = o->threads,
+				     .probes = p->flavour, .sched = p->sched };
+
+	return metrics_start(&conf, p->skel);
+}
+
+static void stop_metrics(struct metrics *m)
+{
+	unsigned long ok, failed;
+
+	if (!m)
+		return;
+	metrics_counts(m, &ok, &failed);
+	metrics_stop(m);
+	fprintf(stderr, "iotrace: --metrics answered %lu scrapes%s", ok, failed ? "" : "\n");
+	if (failed)
+		fprintf(stderr, ", %lu failed to read the maps\n", failed);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = {};
@@ -124,6 +146,7 @@ int main(int argc, char **argv)
 	struct report_ctx ctx = { .opts = &opts, .target = target, .probes = &probes,
 				  .deep = &deep };
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct metrics *metrics = NULL;
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
@@ -195,6 +218,9 @@ int main(int argc, char **argv)
 		err = 1;
 	}
 
+	if (opts.metrics && !(metrics = start_metrics(&opts, &probes)))
+		goto cleanup;
+
 	start = now_s();
 	end = opts.duration ? start + opts.duration : 1e300;
 	next_tick = opts.interval ? start + opts.interval : 1e300;
@@ -205,7 +231,8 @@ int main(int argc, char **argv)
 			ctx.end_reason = stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM";
 			break;
 		}
-		if (all_exited(targets, ntargets, &probes, many, &seed)) {
+		/* an exporter keeps serving the final counts until it is stopped */
+		if (all_exited(targets, ntargets, &probes, many, &seed) && !metrics) {
 			ctx.end_reason = many ? "targets exited" : "target exited";
 			break;
 		}
@@ -220,6 +247,8 @@ int main(int argc, char **argv)
 		}
 	}
 	ctx.elapsed = now_s() - start;
+	stop_metrics(metrics);
+	metrics = NULL;
 
 	deep_read(&deep);
 	if (snapshot_take(&snap, probes.skel, true)) {
@@ -231,6 +260,7 @@ int main(int argc, char **argv)
 	snapshot_free(&snap);
 
 cleanup:
+	metrics_stop(metrics);
 	snapshot_free(&prev);
 	deep_stop(&deep);
 	probes_stop(&probes);
