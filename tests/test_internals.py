@@ -6,9 +6,12 @@ nothing up (--wait), so every traced call is one the workload made.
 """
 import json
 import os
+import signal
+import subprocess
 import tempfile
 
-from helpers import attach, last_json_line, prog, run_iotrace
+from helpers import IOTRACE, assert_detached, attach, last_json_line, prog, run_iotrace, \
+    wait_for_line
 
 K, M = 4, 8            # K blocking waits on M idle sockets
 
@@ -108,6 +111,32 @@ def test_nonblocking_loop_eagain_count():
     assert r["errno"] == {"EAGAIN": facts["eagain"]}, r["errno"]
     assert r["calls"] == facts["eagain"] + 1 and r["data_calls"] == 1
     assert report["per_request"]["eagain"] == facts["eagain"]
+
+
+def test_busy_target_errors_never_exceed_calls():
+    """A call still being made when the trace ends counts in calls, errors
+    and its errno alike: spin fails every read with EAGAIN until killed,
+    and the maps are read while it runs (-d), after counting has stopped."""
+    target = subprocess.Popen([prog("spin"), "--wait"], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(wait_for_line(target.stdout, "ready").split()[1])
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            tracer = subprocess.Popen([IOTRACE, "-p", str(pid), "-d", "1", "-j", out.name],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True)
+            wait_for_line(tracer.stderr, "Tracing PID")
+            target.send_signal(signal.SIGUSR1)
+            assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
+            assert target.poll() is None, "spin stopped before the trace ended"
+            report = json.load(open(out.name))
+    finally:
+        target.kill()
+        target.wait()
+    assert_detached(pid)
+    r = report["syscalls"]["read"]
+    assert r["calls"] > 1000, r["calls"]
+    assert (r["failed"], r["errno"]) == (r["calls"], {"EAGAIN": r["calls"]}), \
+        (r["calls"], r["failed"], r["errno"])
 
 
 def test_level_triggered_listener_rereported():

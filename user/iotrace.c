@@ -247,6 +247,8 @@ int main(int argc, char **argv)
 		}
 	}
 	ctx.elapsed = now_s() - start;
+	/* counting stops first: a call is read in calls and errno counts alike */
+	probes.skel->bss->stopped = true;
 	stop_metrics(metrics);
 	metrics = NULL;
 
