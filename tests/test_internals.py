@@ -23,6 +23,12 @@ def fds_bytes(nfds):
     return 8 * ((nfds + 63) // 64)
 
 
+def fd_row(report, fd, reports, rereports):
+    """A row of report["fds"]: fd numbers are per process, so rows carry the pid."""
+    return {"pid": report["target"]["pid"], "fd": fd, "reports": reports,
+            "rereports": rereports}
+
+
 def check_scan(name, sysname, bytes_in, bytes_out, wake_class="pollwake"):
     report, facts = run("scan", name, K, M)
     s = report["syscalls"][sysname]
@@ -39,7 +45,7 @@ def check_scan(name, sysname, bytes_in, bytes_out, wake_class="pollwake"):
     assert s["time"]["slept_calls"] == K and s["time"]["asleep_ns"] >= K * 25_000_000
     # the ready fd was read after each report: never a re-report
     assert s["readiness"] == {**s["readiness"], "reports": K, "rereports": 0}
-    assert {"fd": facts["target"], "reports": K, "rereports": 0} in report["fds"]
+    assert fd_row(report, facts["target"], K, 0) in report["fds"]
     r = report["syscalls"]["read"]
     assert (r["calls"], r["bytes"], r["data_calls"]) == (K, K, K), r
     return report
@@ -71,7 +77,8 @@ def test_epoll_blocking_wait_ep_poll_callback_events_bytes():
     add = report["syscalls"]["epoll_ctl(ADD)"]
     assert add["calls"] == M and add["kernel"] == {"registrations": M, "bytes_in": 12 * M,
                                                    "bytes_out": 0}
-    assert report["epoll_interest"] == [{"epfd": report["epoll_interest"][0]["epfd"],
+    assert report["epoll_interest"] == [{"pid": report["target"]["pid"],
+                                         "epfd": report["epoll_interest"][0]["epfd"],
                                          "registrations": M}]
 
 
@@ -117,7 +124,7 @@ def test_level_triggered_listener_rereported():
     s = report["syscalls"]["select"]
     assert s["calls"] == n and s["readiness"]["reports"] == n
     assert s["readiness"]["rereports"] == n - 1          # every call after the first
-    assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+    assert report["fds"] == [fd_row(report, facts["fd"], n, n - 1)]
     assert report["fds_closed"] == {"fds": 0, "reports": 0, "rereports": 0, "max_rereports": 0}
     assert s["kernel"]["registrations"] == n              # up to the ready fd: itself
 
@@ -128,7 +135,7 @@ def test_writable_socket_rereported_on_every_select():
     report, facts = run("writable", n)
     s = report["syscalls"]["select"]
     assert s["calls"] == n and s["fds_ready"]["total"] == n
-    assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+    assert report["fds"] == [fd_row(report, facts["fd"], n, n - 1)]
 
 
 def test_no_1024_limit_in_the_kernel():
@@ -144,7 +151,7 @@ def test_no_1024_limit_in_the_kernel():
     k = report["syscalls"]["select"]["kernel"]
     assert (k["bytes_in"], k["bytes_out"]) == (fds_bytes(fd + 1) + 16, fds_bytes(fd + 1)), k
     # reported by all three calls, nothing read in between
-    assert report["fds"] == [{"fd": fd, "reports": 3, "rereports": 2}]
+    assert report["fds"] == [fd_row(report, fd, 3, 2)]
 
 
 def test_closed_fd_readiness_is_kept_in_fds_closed():
@@ -164,7 +171,7 @@ def test_edge_triggered_reported_once():
     s = report["syscalls"]["epoll_wait"]
     assert facts["ready"] == 1
     assert s["calls"] == n and s["timeouts"] == n - 1
-    assert report["fds"] == [{"fd": facts["fd"], "reports": 1, "rereports": 0}]
+    assert report["fds"] == [fd_row(report, facts["fd"], 1, 0)]
 
 
 def test_deep_probes_are_optional_and_exact_when_live():

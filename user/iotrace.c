@@ -23,6 +23,7 @@
 #include "probes.h"
 #include "procs.h"
 #include "report.h"
+#include "run_info.h"
 #include "snapshot.h"
 #include "target.h"
 
@@ -121,8 +122,7 @@ int main(int argc, char **argv)
 	struct deep deep = {};
 	struct epoll_seed seed = {};
 	struct snapshot snap = {}, prev = {}, delta;
-	struct report_ctx ctx = { .opts = &opts, .target = target, .probes = &probes,
-				  .deep = &deep };
+	struct run_info run = {};
 	struct sigaction sa = { .sa_handler = on_signal };
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
@@ -136,7 +136,6 @@ int main(int argc, char **argv)
 		return compare_reports(opts.reports, opts.nreports);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
-	ctx.many = many;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */
 	text = opts.json_path && !strcmp(opts.json_path, "-") ? stderr : stdout;
 
@@ -174,9 +173,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	/* what was open before we attached or, with -f, came with a fork */
-	if (!opts.cmd || opts.follow)
-		ctx.seed = &seed;
 	if (ntargets == 1)
 		fprintf(stderr, "Tracing PID %d (%s)%s... Ctrl-C to end.\n", target->pid,
 			target->comm, opts.follow ? " and its children" : "");
@@ -198,15 +194,15 @@ int main(int argc, char **argv)
 	start = now_s();
 	end = opts.duration ? start + opts.duration : 1e300;
 	next_tick = opts.interval ? start + opts.interval : 1e300;
-	ctx.end_reason = "duration";
+	run.end = RUN_END_DURATION;
 	while (now_s() < end) {
 		wait_for(target, many, next_tick < end ? next_tick : end);
 		if (stop_signal) {
-			ctx.end_reason = stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM";
+			run.end = stop_signal == SIGINT ? RUN_END_SIGINT : RUN_END_SIGTERM;
 			break;
 		}
 		if (all_exited(targets, ntargets, &probes, many, &seed)) {
-			ctx.end_reason = many ? "targets exited" : "target exited";
+			run.end = RUN_END_EXITED;
 			break;
 		}
 		if (now_s() >= next_tick) {
@@ -219,15 +215,21 @@ int main(int argc, char **argv)
 			next_tick += opts.interval;
 		}
 	}
-	ctx.elapsed = now_s() - start;
+	run.elapsed_s = now_s() - start;
 
 	deep_read(&deep);
 	if (snapshot_take(&snap, probes.skel, true)) {
 		fprintf(stderr, "iotrace: failed to read the BPF maps\n");
 		goto cleanup;
 	}
-	report_text(text, &snap, &ctx);
-	err = json ? report_json(json, &snap, &ctx) != 0 : 0;
+	/* the reports see plain data only */
+	run_info_target(&run, target, &opts, many);
+	run_info_probes(&run, &probes, &deep);
+	/* what was open before we attached or, with -f, came with a fork */
+	if (!opts.cmd || opts.follow)
+		run_info_epoll(&run, &seed);
+	report_text(text, &snap, &run);
+	err = json ? report_json(json, &snap, &run) != 0 : 0;
 	snapshot_free(&snap);
 
 cleanup:
