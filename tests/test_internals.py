@@ -6,9 +6,13 @@ nothing up (--wait), so every traced call is one the workload made.
 """
 import json
 import os
+import re
+import signal
+import subprocess
 import tempfile
 
-from helpers import attach, last_json_line, prog, run_iotrace
+from helpers import IOTRACE, assert_detached, attach, last_json_line, prog, run_iotrace, \
+    wait_for_line
 
 K, M = 4, 8            # K blocking waits on M idle sockets
 
@@ -255,3 +259,41 @@ def test_compare_rejects_what_is_not_a_report():
     assert r.returncode == 1 and "No such file" in r.stderr
     r = run_iotrace(["--compare", "a", "b", "c", "d", "e"])
     assert r.returncode == 2 and "1 to 4" in r.stderr
+
+
+def test_same_fd_number_in_two_processes_is_two_rows():
+    """-p A,B: each process selects n times on its own writable socket, the
+    same fd number in both. Rows are per (pid, fd), in the JSON and the text."""
+    n = 5
+    progs = [subprocess.Popen([prog("internals"), "--wait", "writable", str(n)],
+                              stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    tracer = None
+    try:
+        pids = [int(wait_for_line(p.stdout, "ready").split()[1]) for p in progs]
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            tracer = subprocess.Popen([IOTRACE, "-p", f"{pids[0]},{pids[1]}", "-j", out.name],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True)
+            wait_for_line(tracer.stderr, "Tracing PIDs")
+            for p in progs:
+                p.send_signal(signal.SIGUSR1)
+            facts = [last_json_line(p.stdout.read()) for p in progs]
+            text, err = tracer.communicate(timeout=20)
+            assert tracer.returncode == 0, err
+            report = json.load(open(out.name))
+    finally:
+        for p in progs + [tracer]:
+            if p and p.poll() is None:
+                p.kill()
+            if p:
+                p.wait()
+    for pid in pids:
+        assert_detached(pid)
+    fd = facts[0]["fd"]
+    assert facts[1]["fd"] == fd, facts
+    rows = sorted(report["fds"], key=lambda r: r["pid"])
+    assert rows == [{"pid": pid, "fd": fd, "reports": n, "rereports": n - 1}
+                    for pid in sorted(pids)], rows
+    table = re.findall(r"^ +(\d+) +(\d+) +(\d+) +(\d+)$", text.split("READY FDS")[1], re.M)
+    assert sorted(table) == sorted((str(pid), str(fd), str(n), str(n - 1)) for pid in pids), \
+        text
