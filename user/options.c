@@ -13,7 +13,8 @@
 #define OPT_STATS_ENTRIES 1003
 #define OPT_RAW_TP	1004
 #define OPT_COMPARE	1005
-#define OPT_METRICS	1006
+#define OPT_INTERVAL_JSON 1006
+#define OPT_METRICS	1007
 
 #include <string.h>
 
@@ -53,6 +54,8 @@ static const struct argp_option option_list[] = {
 	{ "interval", 'i', "SECS", 0, "Print a summary every SECS seconds", 0 },
 	{ "json", 'j', "FILE", 0, "Write the final report as JSON to FILE (- for stdout)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp on each interval summary", 0 },
+	{ "interval-json", OPT_INTERVAL_JSON, "FILE", 0,
+	  "With -i: each interval's counters as a JSON line to FILE, then the whole trace's", 0 },
 	{ "threads", OPT_THREADS, NULL, 0, "Show per-thread tables in the text report", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
 	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
@@ -126,6 +129,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'T':
 		opts->timestamps = true;
 		break;
+	case OPT_INTERVAL_JSON:
+		opts->interval_json = arg;
+		break;
 	case 'v':
 		opts->verbose = true;
 		break;
@@ -173,6 +179,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
 			break;
 		}
+		if (opts->interval_json && !opts->interval)
+			argp_error(state, "--interval-json needs -i SECS");
 		if (!opts->npids && !opts->cmd)
 			argp_error(state, "give -p PID or -- CMD");
 		if (opts->npids && opts->cmd)

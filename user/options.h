@@ -19,6 +19,7 @@ struct options {
 	double duration;	/* -d: seconds, 0 = until Ctrl-C or the target exits */
 	double interval;	/* -i: seconds between interval summaries, 0 = none */
 	const char *json_path;	/* -j: file, "-" for stdout, or NULL */
+	const char *interval_json; /* --interval-json: JSON lines per interval, or NULL */
 	const char *btf_path;	/* --btf: BTF for CO-RE when the kernel has none */
 	long stats_entries;	/* --stats-entries: thread x syscall slots, 0 = default */
 	bool timestamps;	/* -T */
