@@ -159,11 +159,14 @@ POLL_REWRITES = dict(calls=6, revents_set=3 * 3 + 2 * 0 + 1, events_kept=3 * 5 +
 
 
 def rewrites_of(name):
-    """The workload's tally and iotrace's rewrites object for its thread."""
+    """The workload's tally and iotrace's rewrites object (the main thread
+    makes every select or poll call: its row is the process's)."""
     report, out = attach([prog("rewrites"), "--wait", name])
     tally = last_json_line(out)
     main = [t for t in report["threads"] if t["tid"] == report["target"]["pid"]]
-    return tally, main[0]["syscalls"][name]["rewrites"]
+    r = report["syscalls"][name]["rewrites"]
+    assert main[0]["syscalls"][name]["rewrites"] == r, (main[0]["syscalls"][name], r)
+    return tally, r
 
 
 def check_select_rewrites(name, ns_rounding):
