@@ -315,6 +315,9 @@ int main(int argc, char **argv)
 
 cleanup:
 	metrics_stop(metrics);
+	/* a launched command ends with its trace, unless told to keep running */
+	if (opts.cmd && !opts.keep_running)
+		target_end(target, TARGET_GRACE_MS);
 	snapshot_free(&iv.prev);
 	deep_stop(&deep);
 	probes_stop(&probes);

@@ -23,122 +23,104 @@ static int cmp_addr(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-struct text_sym {
-	__u64 addr;
-	__u32 line;		/* line number in /proc/kallsyms */
-	__u32 wanted;
+static int cmp_u64(const void *a, const void *b)
+{
+	const __u64 *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+/* The candidate for want[k]: the greatest text symbol start in (want[k-1], want[k]] */
+struct cand {
+	__u64 start;		/* 0: none yet */
+	char *name;
 };
 
-static int cmp_text(const void *a, const void *b)
+/* Index of the first of want[0..n) >= addr (n if none) */
+static size_t first_at_or_above(const __u64 *want, size_t n, __u64 addr)
 {
-	const struct text_sym *x = a, *y = b;
+	size_t lo = 0, hi = n;
 
-	return (x->addr > y->addr) - (x->addr < y->addr);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (want[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-static int cmp_line(const void *a, const void *b)
+/*
+ * One pass over /proc/kallsyms (the kernel formats ~120k lines, the costly
+ * part): each text symbol is kept only if it is the best start so far for
+ * the first wanted address at or above it.
+ */
+static void read_kallsyms(const __u64 *want, size_t n, struct cand *cand)
 {
-	const struct text_sym *x = a, *y = b;
-
-	return (x->line > y->line) - (x->line < y->line);
-}
-
-/* Pass 1: every text symbol's address and line. */
-static struct text_sym *read_text_syms(size_t *count)
-{
-	struct text_sym *t = NULL, *n;
+	char line[640], *end, *name;
 	unsigned long long addr;
-	size_t cap = 0, len = 0;
-	char line[512], type;
-	__u32 lineno = 0;
+	size_t k;
 	FILE *f = fopen("/proc/kallsyms", "r");
 
 	if (!f)
-		return NULL;
+		return;
 	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (sscanf(line, "%llx %c", &addr, &type) != 2 || !addr ||
-		    (type != 't' && type != 'T'))
+		addr = strtoull(line, &end, 16);
+		if (!addr || end[0] != ' ' || (end[1] != 't' && end[1] != 'T') || end[2] != ' ')
 			continue;
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			n = realloc(t, cap * sizeof(*t));
-			if (!n)
-				break;
-			t = n;
-		}
-		t[len++] = (struct text_sym){ .addr = addr, .line = lineno };
+		k = first_at_or_above(want, n, addr);
+		if (k == n || addr <= cand[k].start)
+			continue;
+		name = end + 3;
+		name[strcspn(name, " \t\n")] = '\0';
+		free(cand[k].name);
+		cand[k].name = strdup(name);
+		cand[k].start = cand[k].name ? addr : 0;
 	}
 	fclose(f);
-	*count = len;
-	return t;
-}
-
-/* Pass 2: the names on the wanted lines, in line order. */
-static int read_names(struct ksyms *ks, struct text_sym *t, size_t nt)
-{
-	char line[512], name[256], type;
-	unsigned long long addr;
-	__u32 lineno = 0;
-	size_t i = 0;
-	FILE *f = fopen("/proc/kallsyms", "r");
-
-	if (!f)
-		return -1;
-	while (i < nt && fgets(line, sizeof(line), f)) {
-		if (++lineno != t[i].line)
-			continue;
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) == 3) {
-			ks->syms[ks->n].addr = addr;
-			ks->syms[ks->n].name = strdup(name);
-			if (ks->syms[ks->n].name)
-				ks->n++;
-		}
-		i++;
-	}
-	fclose(f);
-	return 0;
 }
 
 struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs)
 {
 	struct ksyms *ks = calloc(1, sizeof(*ks));
-	struct text_sym *t;
-	size_t nt = 0, i, kept = 0;
+	__u64 *want = malloc((naddrs ? naddrs : 1) * sizeof(*want));
+	struct cand *cand = NULL;
+	size_t n = 0, i, best = 0;
 
-	if (!ks)
-		return NULL;
-	t = read_text_syms(&nt);
-	if (!t || !nt) {
-		free(t);
-		return ks;
-	}
-	qsort(t, nt, sizeof(*t), cmp_text);
-	/* mark the function containing each address: greatest start <= addr */
-	for (i = 0; i < naddrs; i++) {
-		size_t lo = 0, hi = nt;
-
-		if (!addrs[i] || addrs[i] < t[0].addr)
+	if (!ks || !want)
+		goto out;
+	for (i = 0; i < naddrs; i++)
+		if (addrs[i])
+			want[n++] = addrs[i];
+	qsort(want, n, sizeof(*want), cmp_u64);
+	for (i = 0; i < n; i++)	/* unique */
+		if (!best || want[best - 1] != want[i])
+			want[best++] = want[i];
+	n = best;
+	cand = calloc(n ? n : 1, sizeof(*cand));
+	ks->syms = calloc(n ? n : 1, sizeof(*ks->syms));
+	if (!cand || !ks->syms)
+		goto out;
+	read_kallsyms(want, n, cand);
+	/* want[j]'s function starts at the greatest candidate start among k <= j */
+	for (i = 0, best = n; i < n; i++) {
+		if (cand[i].start && (best == n || cand[i].start > cand[best].start))
+			best = i;
+		if (best == n || (ks->n && ks->syms[ks->n - 1].addr == cand[best].start))
 			continue;
-		while (hi - lo > 1) {
-			size_t mid = (lo + hi) / 2;
-
-			if (t[mid].addr <= addrs[i])
-				lo = mid;
-			else
-				hi = mid;
-		}
-		t[lo].wanted = 1;
+		ks->syms[ks->n].addr = cand[best].start;
+		ks->syms[ks->n].name = cand[best].name;
+		cand[best].name = NULL;		/* taken */
+		ks->n++;
 	}
-	for (i = 0; i < nt; i++)
-		if (t[i].wanted)
-			t[kept++] = t[i];
-	qsort(t, kept, sizeof(*t), cmp_line);
-	ks->syms = calloc(kept ? kept : 1, sizeof(*ks->syms));
-	if (ks->syms)
-		read_names(ks, t, kept);
-	free(t);
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
+	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);	/* already is: starts grow */
+out:
+	for (i = 0; cand && i < n; i++)
+		free(cand[i].name);
+	free(cand);
+	free(want);
 	return ks;
 }
 

@@ -15,6 +15,7 @@
 #define OPT_COMPARE	1005
 #define OPT_INTERVAL_JSON 1006
 #define OPT_METRICS	1007
+#define OPT_KEEP_RUNNING 1008
 
 #include <string.h>
 
@@ -51,6 +52,8 @@ static const struct argp_option option_list[] = {
 	{ "follow", 'f', NULL, 0,
 	  "Also trace their child processes: those alive at start and those forked later", 0 },
 	{ "duration", 'd', "SECS", 0, "Stop after SECS seconds", 0 },
+	{ "keep-running", OPT_KEEP_RUNNING, NULL, 0,
+	  "With -- CMD: leave CMD running when tracing ends by -d or a signal (default: SIGTERM, SIGKILL 2 s later)", 0 },
 	{ "interval", 'i', "SECS", 0, "Print a summary every SECS seconds", 0 },
 	{ "json", 'j', "FILE", 0, "Write the final report as JSON to FILE (- for stdout)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp on each interval summary", 0 },
@@ -145,6 +148,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (!parse_long("iotrace", "stats entries", arg, 1, 1 << 22, &opts->stats_entries))
 			exit(2);
 		break;
+	case OPT_KEEP_RUNNING:
+		opts->keep_running = true;
+		break;
 	case OPT_RAW_TP:
 		opts->raw_tp = true;
 		break;
@@ -185,6 +191,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "give -p PID or -- CMD");
 		if (opts->npids && opts->cmd)
 			argp_error(state, "give -p PID or -- CMD, not both");
+		if (opts->keep_running && !opts->cmd)
+			argp_error(state, "--keep-running applies to -- CMD");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

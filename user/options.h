@@ -13,6 +13,7 @@ struct options {
 	int npids;		/* 0: launch cmd */
 	bool follow;		/* -f: also the processes they fork from now on */
 	char **cmd;		/* -- CMD ARGS: launch and trace, or NULL */
+	bool keep_running;	/* --keep-running: CMD outlives the trace */
 	bool compare;		/* --compare: the operands are reports; no tracing */
 	char **reports;
 	int nreports;

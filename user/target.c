@@ -159,6 +159,31 @@ bool target_exited(struct target *t)
 	return true;
 }
 
+/* Wait up to ms for the launched child to exit; true once it has (reaped). */
+static bool wait_exit(struct target *t, int ms)
+{
+	struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
+
+	if (t->pidfd >= 0 && poll(&pfd, 1, ms) <= 0)
+		return false;
+	return waitpid(t->pid, &t->exit_status, t->pidfd >= 0 ? 0 : WNOHANG) == t->pid;
+}
+
+void target_end(struct target *t, int grace_ms)
+{
+	if (!t->launched || t->pid <= 0 || t->go_fd >= 0 || t->exit_status >= 0)
+		return;
+	if (target_exited(t))
+		return;
+	kill(t->pid, SIGTERM);
+	if (wait_exit(t, grace_ms))
+		return;
+	fprintf(stderr, "iotrace: %s (PID %d) still running %d ms after SIGTERM: SIGKILL\n",
+		t->comm, t->pid, grace_ms);
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, &t->exit_status, 0);
+}
+
 void target_close(struct target *t)
 {
 	if (t->go_fd >= 0) {

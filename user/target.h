@@ -24,6 +24,12 @@ int target_launch(struct target *t, char **argv);
 int target_release(struct target *t);
 /* True once the process has exited (reaps a launched child). */
 bool target_exited(struct target *t);
+/*
+ * End a launched command that is still running: SIGTERM, then SIGKILL if
+ * it has not exited after grace_ms; reaps it. Does nothing for -p targets.
+ */
+#define TARGET_GRACE_MS		2000
+void target_end(struct target *t, int grace_ms);
 void target_close(struct target *t);
 
 #endif
