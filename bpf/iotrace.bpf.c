@@ -20,6 +20,7 @@
 #include "rewrites.bpf.h"
 #include "account.bpf.h"
 #include "sched.bpf.h"
+#include "allsys.bpf.h"
 
 static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 {
@@ -30,22 +31,21 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 
 	if (!is_traced(tgid))
 		return;
-	if (id == NR_restart_syscall) {
-		/* poll re-entered after a stop signal: same call, same fds */
-		fl = inflight_of((__u32)pid_tgid, false);
-		if (!fl || fl->restart_sys == MUX_NONE)
-			return;
-		fl->sys = fl->restart_sys | SYS_RESTARTED;
-		fl->watched = fl->restart_watched;
-		fl->ts = bpf_ktime_get_ns();
-		return;
-	}
-	sys = sys_of(id, regs, btf);
-	if (sys == MUX_NONE)
-		return;
+	/* every syscall: its entry time, in the slot the exit looks up anyway */
 	fl = inflight_of((__u32)pid_tgid, true);
 	if (!fl)
 		return;
+	if (id == NR_restart_syscall) {
+		/* poll re-entered after a stop signal: same call, same fds */
+		if (fl->restart_sys != MUX_NONE) {
+			fl->sys = fl->restart_sys | SYS_RESTARTED;
+			fl->watched = fl->restart_watched;
+		}
+		goto stamp;
+	}
+	sys = sys_of(id, regs, btf);
+	if (sys == MUX_NONE)
+		goto stamp;
 
 	a0 = SYSCALL_ARG(regs, btf, 1);
 	a1 = SYSCALL_ARG(regs, btf, 2);
@@ -122,6 +122,8 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	fl->wakeups = 0;
 	fl->sleep_ns = fl->runq_ns = fl->off_ts = 0;
 	fl->slept = 0;
+stamp:
+	fl->nr = sys_slot(id);
 	fl->ts = bpf_ktime_get_ns();
 }
 
@@ -132,11 +134,16 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	struct exit_args x = { .ret = ret, .tgid = tgid, .tid = tid };
 	struct inflight *fl;
 	struct mux_stats *s;
+	__u64 now;
 	long id;
 
 	if (!is_traced(tgid))
 		return;
 	id = syscall_nr(regs, btf);
+	fl = inflight_of(tid, false);
+	now = bpf_ktime_get_ns();
+	if (fl)
+		count_syscall(fl, id, ret, now);
 	switch (id) {
 	case NR_close:
 		if (ret == 0)
@@ -163,7 +170,6 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	    ret != -ERESTART_RESTARTBLOCK)
 		return;
 
-	fl = inflight_of(tid, false);
 	if (!fl)
 		return;
 	if (fl->sys == MUX_NONE) {
@@ -172,8 +178,8 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 			fl->restart_sys = MUX_NONE;
 		return;
 	}
-	x.now = bpf_ktime_get_ns();
-	x.lat = x.now - fl->ts;
+	x.now = now;
+	x.lat = now - fl->ts;
 	x.sys = sys_plain(fl->sys);
 	restarted = !!(fl->sys & SYS_RESTARTED);
 	fl->sys = MUX_NONE;

@@ -239,6 +239,20 @@ struct drop_counts {
  */
 #define STATS_SLOTS		64
 
+/*
+ * Every syscall of the traced processes, by number (all_syscalls): a
+ * per-CPU array indexed by the x86_64 syscall number, summed by the
+ * loader. Numbers from SYSCALL_NR_OTHER up (none today) share its slot.
+ */
+#define SYSCALL_SLOTS		512
+#define SYSCALL_NR_OTHER	(SYSCALL_SLOTS - 1)
+
+struct sys_count {
+	__u64 calls;		/* completed: entry and exit seen */
+	__u64 failed;		/* returned -4095..-1 (an errno or a restart code) */
+	__u64 total_ns;		/* entry to exit, summed */
+};
+
 /* Processes traced at once (-p PID,PID... and those --follow adds) */
 #define MAX_TARGETS		4096
 /* targets map values */

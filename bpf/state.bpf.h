@@ -17,6 +17,7 @@ __u32 stats_next = 0;				/* stats_fast slots handed out */
 bool stopped = false;
 
 #define STATS_IN_HASH		0xffffffffu
+#define NR_NONE			0xffffffffu	/* inflight.nr: in no syscall */
 
 /* A thread's figures, syscall by syscall: [slot * MUX_NR + sys] */
 struct {
@@ -60,6 +61,7 @@ struct inflight {
 	__u64 sleep_ns;		/* asleep inside the call */
 	__u64 runq_ns;		/* preempted inside the call */
 	__u64 epdata;		/* epoll_ctl: the event's data */
+	__u32 nr;		/* the syscall number in flight (any), NR_NONE outside */
 	__u32 sys;		/* enum mux_sys (| SYS_RESTARTED), MUX_NONE outside */
 	__u32 watched;		/* fds watched, or WATCHED_UNKNOWN */
 	__u32 unknown_interest;	/* epoll fd of unknown interest size */
@@ -184,6 +186,7 @@ static __always_inline struct inflight *inflight_of(__u32 tid, bool claim)
 		return NULL;
 	}
 	fl->tid = tid;
+	fl->nr = NR_NONE;
 	fl->stats_slot = 0;
 	fl->sys = MUX_NONE;
 	fl->restart_sys = MUX_NONE;

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 
-from helpers import IOTRACE, assert_detached, run_iotrace
+from helpers import IOTRACE, assert_detached, attach, last_json_line, launch, prog, run_iotrace
 
 
 def alive(pid):
@@ -65,3 +65,27 @@ def test_keep_running_leaves_the_command():
         os.kill(pid, signal.SIGKILL)
     r = run_iotrace(["--keep-running", "-p", "1"])
     assert r.returncode == 2 and r.stderr.count("\n") <= 3, r.stderr
+
+
+def test_all_syscalls_counted_by_name_on_every_cpu():
+    """tests/progs/allsys.c: a known count of rare syscalls, split over 2 CPUs."""
+    report, out = attach([prog("allsys")])
+    tally = last_json_line(out)
+    assert tally["failed"] == 300 + 2 * 5, tally
+    got = {k: (v["calls"], v["failed"]) for k, v in report["all_syscalls"].items()}
+    assert got == {"getppid": (1000, 0), "getpgid": (500, 0), "close": (300, 300),
+                   "syscall_400": (5, 5), "other": (5, 5), "nanosleep": (2, 0),
+                   "sched_setaffinity": (2, 0), "write": (1, 0)}, got
+    sleep_ns = report["all_syscalls"]["nanosleep"]["total_ns"]
+    assert 40e6 <= sleep_ns < 1e9, sleep_ns
+    assert report["per_request"]["syscalls"] == sum(c for c, _ in got.values())
+
+
+def test_all_syscalls_agree_with_the_multiplexer_rows():
+    """Every poll call of mux_calls is in all_syscalls too, failures (the
+    row's failed + interrupted) and time alike."""
+    report, _, _ = launch([prog("mux_calls"), "poll"])
+    poll, row = report["all_syscalls"]["poll"], report["syscalls"]["poll"]
+    assert (poll["calls"], poll["failed"], poll["total_ns"]) == \
+        (row["calls"], row["failed"] + row["interrupted"], row["latency"]["total_ns"]), (poll, row)
+    assert report["all_syscalls"]["execve"]["calls"] >= 1

@@ -33,4 +33,8 @@ json_object *epolls_json(const struct snapshot *snap);
 json_object *per_request_json(const struct snapshot *snap);
 json_object *processes_json(const struct snapshot *snap);
 
+/* report_all.c: every syscall by name */
+json_object *all_syscalls_json(const struct snapshot *snap);
+json_object *per_request_by_syscall_json(const struct snapshot *snap, __u64 reqs);
+
 #endif

@@ -147,7 +147,7 @@ static void print_wakeups(FILE *f, const struct snapshot *snap)
 
 static void print_io(FILE *f, const struct snapshot *snap)
 {
-	__u64 mux = 0, ctl = 0, reqs;
+	__u64 mux = 0, ctl = 0;
 	unsigned int s;
 	char b[4][FMT_LEN];
 
@@ -172,15 +172,6 @@ static void print_io(FILE *f, const struct snapshot *snap)
 	}
 	mux = snapshot_calls(snap, is_wait);
 	ctl = snapshot_calls(snap, is_epoll_ctl);
-	reqs = snap->total[MUX_READ].data_calls;
-	if (reqs)
-		fprintf(f, "syscalls per request (read with data): %.2f = waits %.2f + ctl %.2f\n"
-			"  + reads %.2f + writes %.2f\n",
-			(double)(mux + ctl + snap->total[MUX_READ].calls +
-				 snap->total[MUX_WRITE].calls) / reqs,
-			(double)mux / reqs, (double)ctl / reqs,
-			(double)snap->total[MUX_READ].calls / reqs,
-			(double)snap->total[MUX_WRITE].calls / reqs);
 	if (ctl && mux)
 		fprintf(f, "epoll_ctl per wait: %.2f\n", (double)ctl / mux);
 }

@@ -215,6 +215,7 @@ void report_text(FILE *f, const struct snapshot *snap, const struct run_info *ru
 	if (!snapshot_any(snap, is_mux)) {
 		fprintf(f, "\nno multiplexing syscalls completed\n");
 		report_kernel_text(f, snap, run);
+		report_all_text(f, snap);
 		print_drops(f, snap);
 		return;
 	}
@@ -233,6 +234,7 @@ void report_text(FILE *f, const struct snapshot *snap, const struct run_info *ru
 		if (snap->present & (1u << s))
 			print_latency(f, mux_sys_name(s), &snap->total[s]);
 	report_kernel_text(f, snap, run);
+	report_all_text(f, snap);
 	print_errnos(f, snap, false);
 	print_errnos(f, snap, true);
 	if (snap->nthreads > 1 || run->all_threads)

@@ -257,6 +257,8 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
 	err = read_stats(snap, skel);
 	if (!err)
 		err = read_errs(snap, bpf_map__fd(skel->maps.errs));
+	if (!err)
+		err = allsys_read(snap->all, bpf_map__fd(skel->maps.sys_counts));
 	if (!err && full)
 		err = read_wakes(snap, skel);
 	if (!err && full)

@@ -56,6 +56,7 @@ struct snapshot {
 	struct err_count *errs;
 	size_t nerrs;
 	struct drop_counts drops;
+	struct sys_count all[SYSCALL_SLOTS];	/* every syscall, by number (all_syscalls) */
 	/* final snapshot only (snapshot_take with ksyms) */
 	__u64 wake[MUX_NR][WAKE_NR];
 	__u64 wake_ctx[MUX_NR][CTX_NR];
@@ -83,6 +84,16 @@ size_t snapshot_processes(const struct snapshot *snap, struct proc_row **out);
 /* full: also wakeups (with symbolized stacks), fds and epoll interest sets */
 int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full);
 void snapshot_free(struct snapshot *snap);
+
+/* allsys.c: every syscall by number, summed over the CPUs */
+int allsys_read(struct sys_count *all, int map_fd);
+/* Calls of every syscall */
+__u64 allsys_calls(const struct snapshot *snap);
+/* The numbers with calls, most called first; returns how many (caller frees) */
+size_t allsys_sorted(const struct snapshot *snap, __u32 **out);
+
+/* Requests: socket reads that returned data */
+__u64 snapshot_requests(const struct snapshot *snap);
 
 /* snapshot_sums.c: arithmetic on the figures */
 /* Merge src into dst (sums, min/max, histograms). */

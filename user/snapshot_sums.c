@@ -58,6 +58,11 @@ void snapshot_diff(struct snapshot *out, const struct snapshot *cur,
 		stats_sub(&out->total[s], &prev->total[s]);
 	}
 	out->drops = cur->drops;
+	for (s = 0; s < SYSCALL_SLOTS; s++) {
+		out->all[s].calls = cur->all[s].calls - prev->all[s].calls;
+		out->all[s].failed = cur->all[s].failed - prev->all[s].failed;
+		out->all[s].total_ns = cur->all[s].total_ns - prev->all[s].total_ns;
+	}
 }
 
 void snapshot_sum_threads(struct snapshot *snap)
