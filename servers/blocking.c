@@ -32,7 +32,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 #define STACK_SIZE	(256 * 1024)
 
@@ -50,7 +51,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
 	if (key == OPT_POOL)
-		return arg_long("pool size", arg, 1, 10000, &pool);
+		return cli_long("pool size", arg, 1, 10000, &pool);
 	return ARGP_ERR_UNKNOWN;
 }
 

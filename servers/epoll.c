@@ -41,7 +41,8 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 #define MAX_EVENTS	256
 

@@ -23,7 +23,8 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"iterative: a blocking server that serves one client at a time.\v"

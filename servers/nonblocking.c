@@ -29,7 +29,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static long sleep_us;	/* sleep after an idle pass; 0: pure busy polling */
 
@@ -44,7 +45,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
 	if (key == OPT_SLEEP)
-		return arg_long("sleep", arg, 0, 10000000, &sleep_us);
+		return cli_long("sleep", arg, 0, 10000000, &sleep_us);
 	return ARGP_ERR_UNKNOWN;
 }
 

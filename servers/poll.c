@@ -28,7 +28,8 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"poll: one thread, poll() on an array of pollfd.\v"

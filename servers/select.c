@@ -36,7 +36,8 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"select: one thread, select() on read, write and exceptional fd sets.\v"

@@ -37,7 +37,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"sigio: signal-driven IO: O_ASYNC sockets, F_SETSIG, sigwaitinfo().\v"

@@ -40,7 +40,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 #define RING_ENTRIES	1024
 

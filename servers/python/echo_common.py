@@ -2,7 +2,7 @@
 """Code the Python reference servers share: the command line, the listening
 socket, the echo protocol, start and stop.
 
-The protocol and its limits are the C servers' (see ../common.h):
+The protocol and its limits are the C servers' (see ../conn.h):
   - a line ends in b"\\n"; the answer is the line upper-cased (bytes a-z only);
   - at most IN_MAX (64 KiB) of unanswered input is kept per connection: a
     longer line is answered in IN_MAX pieces without waiting for its b"\\n";

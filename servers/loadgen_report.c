@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/* loadgen's results: a text report on stdout and, with -j, JSON. */
+#include <errno.h>
+#include <string.h>
+
+#include "loadgen.h"
+
+uint64_t total_errors(void)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < NERR; i++)
+		sum += res.errors[i];
+	return sum;
+}
+
+static double req_per_s(void)
+{
+	return res.secs > 0 ? res.ok / res.secs : 0;
+}
+
+static void report_text(FILE *f)
+{
+	const struct lathist *h = &res.lat;
+
+	fprintf(f, "loadgen: %s:%d, proto %s, %zu-byte requests\n", cfg.host_str, cfg.port,
+		cfg.http ? "http" : "echo", req_len);
+	fprintf(f, "connections: %ld (%ld active, %ld idle), ", cfg.conns, cfg.active,
+		cfg.conns - cfg.active);
+	if (cfg.rate)
+		fprintf(f, "fixed rate %.0f req/s\n", cfg.rate);
+	else
+		fprintf(f, "closed loop\n");
+	fprintf(f, "requests: %lu ok, %lu errors, %lu sent in %.3f s\n", res.ok, total_errors(),
+		res.sent, res.secs);
+	fprintf(f, "throughput: %.1f req/s\n", req_per_s());
+	fprintf(f, "latency (us): p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
+		lathist_percentile(h, 50) / 1000, lathist_percentile(h, 90) / 1000,
+		lathist_percentile(h, 99) / 1000, h->max / 1000.0);
+	fprintf(f, "errors: timeout %lu, closed %lu, bad reply %lu\n", res.errors[E_TIMEOUT],
+		res.errors[E_CLOSED], res.errors[E_BAD_REPLY]);
+}
+
+/* {"min": ..., "max": ...} of one latency histogram, in microseconds. */
+static void json_latency(FILE *f, const struct lathist *h)
+{
+	fprintf(f, "{\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, \"p90\": %.3f, "
+		"\"p99\": %.3f, \"max\": %.3f}", h->count ? h->min / 1000.0 : 0,
+		lathist_mean(h) / 1000, lathist_percentile(h, 50) / 1000,
+		lathist_percentile(h, 90) / 1000, lathist_percentile(h, 99) / 1000,
+		h->max / 1000.0);
+}
+
+static void report_json(FILE *f)
+{
+	fprintf(f, "{\n  \"host\": \"%s\",\n  \"port\": %d,\n  \"proto\": \"%s\",\n",
+		cfg.host_str, cfg.port, cfg.http ? "http" : "echo");
+	fprintf(f, "  \"connections\": %ld,\n  \"active\": %ld,\n  \"rate\": %.0f,\n"
+		"  \"request_bytes\": %zu,\n", cfg.conns, cfg.active, cfg.rate, req_len);
+	fprintf(f, "  \"duration_s\": %.6f,\n  \"sent\": %lu,\n  \"ok\": %lu,\n"
+		"  \"errors\": %lu,\n", res.secs, res.sent, res.ok, total_errors());
+	fprintf(f, "  \"errors_by_kind\": {\"timeout\": %lu, \"closed\": %lu, \"bad_reply\": %lu},\n",
+		res.errors[E_TIMEOUT], res.errors[E_CLOSED], res.errors[E_BAD_REPLY]);
+	fprintf(f, "  \"req_per_s\": %.3f,\n  \"latency_us\": ", req_per_s());
+	json_latency(f, &res.lat);
+	fprintf(f, ",\n  \"bytes_sent\": %lu,\n  \"bytes_received\": %lu\n}\n", res.bytes_out,
+		res.bytes_in);
+}
+
+void report_write(void)
+{
+	if (!cfg.json || strcmp(cfg.json, "-"))
+		report_text(stdout);
+	if (cfg.json) {
+		FILE *f = strcmp(cfg.json, "-") ? fopen(cfg.json, "w") : stdout;
+
+		if (!f)
+			fail("failed to open %s: %s", cfg.json, strerror(errno));
+		report_json(f);
+		if (f != stdout)
+			fclose(f);
+	}
+}
