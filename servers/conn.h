@@ -10,6 +10,12 @@
  *         fixed 200 response with Content-Length; anything else gets a 400
  *         and the connection is closed after it.
  *
+ * A slow handler, on demand (--slow-ms MS): the echo line "SLOW" and the
+ * request "GET /slow" get their usual answer only after the thread that
+ * handles them has slept MS ms, as if the handler did blocking work there
+ * (the texts' input()). In a one-thread event loop every other client waits
+ * too (claim M10); in the thread-per-connection server only that client.
+ *
  * Bounded buffering (the same for every server):
  *   - At most IN_MAX (64 KiB) of unprocessed input is kept per connection.
  *     An echo line longer than that is answered in IN_MAX pieces, each

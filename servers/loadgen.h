@@ -28,6 +28,7 @@ struct lconn {
 	int fd;
 	enum state state;
 	bool active;
+	bool slow;		/* --slow: sends SLOW requests */
 	uint64_t seq;		/* request number: picks the echo payload */
 	size_t sent;		/* request bytes written */
 	size_t got;		/* reply bytes received */
@@ -45,7 +46,7 @@ struct loadgen_cfg {
 	const char *host_str;
 	int port;
 	bool http;
-	long conns, active, size, requests;
+	long conns, active, slow, size, requests;
 	double rate, duration, timeout;
 	const char *json;	/* -j FILE; "-": the JSON on stdout instead of the text */
 	bool verbose;
@@ -53,11 +54,13 @@ struct loadgen_cfg {
 
 /* What the run measured (loadgen_conn.c fills it, loadgen_report.c prints it). */
 struct results {
-	uint64_t sent;			/* requests issued */
-	uint64_t ok;			/* replies complete and correct */
+	uint64_t sent;			/* requests issued, slow ones included */
+	uint64_t ok;			/* replies complete and correct, slow ones included */
+	uint64_t slow_sent, slow_ok;	/* --slow: the SLOW requests among them */
 	uint64_t errors[NERR];
 	uint64_t bytes_out, bytes_in;
-	struct lathist lat;		/* latency of the ok requests */
+	struct lathist lat;		/* latency of the ok normal requests */
+	struct lathist slow_lat;	/* latency of the ok SLOW requests */
 	double secs;			/* from the first request to the end */
 };
 

@@ -12,7 +12,7 @@ struct loadgen_cfg cfg = {
 	.timeout = 5,
 };
 
-enum { OPT_RATE = 'r', OPT_PROTO = 0x100, OPT_HOST, OPT_TIMEOUT };
+enum { OPT_RATE = 'r', OPT_PROTO = 0x100, OPT_HOST, OPT_TIMEOUT, OPT_SLOW };
 
 static const struct argp_option options[] = {
 	{ "port", 'p', "PORT", 0, "Server port on the host (default 8080)", 0 },
@@ -22,6 +22,8 @@ static const struct argp_option options[] = {
 	{ "active", 'a', "N", 0, "N of the connections send requests, the rest idle (default: all)", 1 },
 	{ "rate", OPT_RATE, "R", 0, "Fixed rate, R requests/s in total (default: closed loop)", 1 },
 	{ "size", 's', "BYTES", 0, "Request size (default 64; echo: line with its \\n)", 1 },
+	{ "slow", OPT_SLOW, "N", 0, "N of the active connections send SLOW requests (echo line "
+	  "SLOW, http GET /slow; see the servers' --slow-ms), the others normal ones", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Send requests for this long (default 5)", 2 },
 	{ "requests", 'n', "N", 0, "Send N requests in total, then stop", 2 },
 	{ "timeout", OPT_TIMEOUT, "SECONDS", 0, "Connect and reply timeout (default 5)", 2 },
@@ -39,7 +41,8 @@ static const char doc[] =
 	"EXAMPLES:\n"
 	"  loadgen -p 8080 -c 10 -n 10000          # 10 connections, closed loop\n"
 	"  loadgen -p 8080 -c 10000 -a 10 -d 10    # 10 active, 9990 idle\n"
-	"  loadgen -p 8080 --rate 5000 -d 5 -j out.json --proto http\n";
+	"  loadgen -p 8080 --rate 5000 -d 5 -j out.json --proto http\n"
+	"  loadgen -p 8080 -c 2 --slow 1 -d 2      # against: epoll -p 8080 --slow-ms 200\n";
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -74,6 +77,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 's':
 		return cli_long("request size", arg, 1, 16 << 20, &cfg.size);
+	case OPT_SLOW:
+		return cli_long("slow connection count", arg, 0, MAX_CONNS, &cfg.slow);
 	case 'd':
 		return cli_seconds("duration", arg, 3600, &cfg.duration);
 	case 'n':
@@ -102,6 +107,11 @@ void parse_args(int argc, char **argv)
 	if (cfg.active > cfg.conns) {
 		cli_error("invalid active connection count %ld: more than -c %ld", cfg.active,
 			  cfg.conns);
+		exit(2);
+	}
+	if (cfg.slow > cfg.active) {
+		cli_error("invalid slow connection count %ld: more than the %ld active", cfg.slow,
+			  cfg.active);
 		exit(2);
 	}
 	if (!cfg.duration && !cfg.requests)

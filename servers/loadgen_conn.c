@@ -29,6 +29,7 @@ static long nactive_alive;
 void setup_conns(void)
 {
 	lathist_init(&res.lat);
+	lathist_init(&res.slow_lat);
 	conns = calloc(cfg.conns, sizeof(*conns));
 	free_list = calloc(cfg.active, sizeof(*free_list));
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -57,6 +58,7 @@ static void send_request(struct lconn *c, uint64_t due)
 {
 	c->state = BUSY;
 	c->seq = res.sent++;
+	res.slow_sent += c->slow;
 	c->sent = c->got = 0;
 	c->hdr_len = 0;
 	c->body_left = -1;
@@ -85,8 +87,9 @@ void reply_done(struct lconn *c)
 {
 	uint64_t now = now_ns();
 
-	lathist_record(&res.lat, now - c->t_due);
+	lathist_record(c->slow ? &res.slow_lat : &res.lat, now - c->t_due);
 	res.ok++;
+	res.slow_ok += c->slow;
 	busy--;
 	c->state = IDLE;
 	if (cfg.rate)
@@ -245,6 +248,7 @@ void run(void)
 	t_end = cfg.duration ? t0 + (uint64_t)(cfg.duration * NSEC) : UINT64_MAX;
 	for (long i = 0; i < cfg.active; i++) {
 		conns[i].active = true;
+		conns[i].slow = i < cfg.slow;
 		nactive_alive++;
 		if (cfg.rate)
 			free_list[nfree++] = i;

@@ -19,10 +19,15 @@ static double req_per_s(void)
 	return res.secs > 0 ? res.ok / res.secs : 0;
 }
 
+static void text_latency(FILE *f, const char *label, const struct lathist *h)
+{
+	fprintf(f, "%s: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", label,
+		lathist_percentile(h, 50) / 1000, lathist_percentile(h, 90) / 1000,
+		lathist_percentile(h, 99) / 1000, h->max / 1000.0);
+}
+
 static void report_text(FILE *f)
 {
-	const struct lathist *h = &res.lat;
-
 	fprintf(f, "loadgen: %s:%d, proto %s, %zu-byte requests\n", cfg.host_str, cfg.port,
 		cfg.http ? "http" : "echo", req_len);
 	fprintf(f, "connections: %ld (%ld active, %ld idle), ", cfg.conns, cfg.active,
@@ -34,9 +39,12 @@ static void report_text(FILE *f)
 	fprintf(f, "requests: %lu ok, %lu errors, %lu sent in %.3f s\n", res.ok, total_errors(),
 		res.sent, res.secs);
 	fprintf(f, "throughput: %.1f req/s\n", req_per_s());
-	fprintf(f, "latency (us): p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
-		lathist_percentile(h, 50) / 1000, lathist_percentile(h, 90) / 1000,
-		lathist_percentile(h, 99) / 1000, h->max / 1000.0);
+	text_latency(f, cfg.slow ? "normal latency (us)" : "latency (us)", &res.lat);
+	if (cfg.slow) {
+		fprintf(f, "slow requests: %lu ok of %lu sent on %ld connections\n", res.slow_ok,
+			res.slow_sent, cfg.slow);
+		text_latency(f, "slow latency (us)", &res.slow_lat);
+	}
 	fprintf(f, "errors: timeout %lu, closed %lu, bad reply %lu\n", res.errors[E_TIMEOUT],
 		res.errors[E_CLOSED], res.errors[E_BAD_REPLY]);
 }
@@ -63,6 +71,10 @@ static void report_json(FILE *f)
 		res.errors[E_TIMEOUT], res.errors[E_CLOSED], res.errors[E_BAD_REPLY]);
 	fprintf(f, "  \"req_per_s\": %.3f,\n  \"latency_us\": ", req_per_s());
 	json_latency(f, &res.lat);
+	fprintf(f, ",\n  \"slow_connections\": %ld,\n  \"slow_sent\": %lu,\n"
+		"  \"slow_ok\": %lu,\n  \"slow_latency_us\": ", cfg.slow, res.slow_sent,
+		res.slow_ok);
+	json_latency(f, &res.slow_lat);
 	fprintf(f, ",\n  \"bytes_sent\": %lu,\n  \"bytes_received\": %lu\n}\n", res.bytes_out,
 		res.bytes_in);
 }

@@ -2,7 +2,8 @@
 /*
  * loadgen's requests and the check of every reply: echo replies must equal
  * the upper-cased request byte for byte; http replies must have status 200
- * and exactly Content-Length body bytes.
+ * and exactly Content-Length body bytes. A --slow connection sends the
+ * SLOW request of its protocol instead, answered the same way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +16,19 @@
 size_t req_len;
 static char *pattern, *upattern;	/* echo: letters, and the same upper-cased */
 static char *http_req;
+static const char slow_echo[] = "SLOW\n";	/* its answer is itself */
+static const char slow_http[] = "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+/* The bytes of c's request that are not built per request, or NULL. */
+static const char *fixed_request(const struct lconn *c, size_t *len)
+{
+	if (c->slow) {
+		*len = cfg.http ? sizeof(slow_http) - 1 : sizeof(slow_echo) - 1;
+		return cfg.http ? slow_http : slow_echo;
+	}
+	*len = req_len;
+	return cfg.http ? http_req : NULL;
+}
 
 void build_requests(void)
 {
@@ -56,13 +70,16 @@ void build_requests(void)
 
 bool write_request(struct lconn *c)
 {
-	while (c->sent < req_len) {
+	size_t len;
+	const char *fixed = fixed_request(c, &len);
+
+	while (c->sent < len) {
 		struct iovec iov[2];
 		int n = 0;
 		ssize_t w;
 
-		if (cfg.http) {
-			iov[n++] = (struct iovec){ http_req + c->sent, req_len - c->sent };
+		if (fixed) {
+			iov[n++] = (struct iovec){ (char *)fixed + c->sent, len - c->sent };
 		} else {
 			size_t off = c->seq % 26;
 
@@ -102,12 +119,13 @@ static bool http_header(struct lconn *c, const char *end)
 /* Echo: compare up to n reply bytes with the request upper-cased; returns the bytes used. */
 static size_t echo_reply(struct lconn *c, const char *p, size_t n)
 {
-	size_t off = c->seq % 26;
-	size_t k = n < req_len - c->got ? n : req_len - c->got;
+	size_t off = c->seq % 26, len;
+	const char *fixed = fixed_request(c, &len);
+	size_t k = n < len - c->got ? n : len - c->got;
 
 	for (size_t i = 0; i < k; i++) {
 		size_t at = c->got + i;
-		char want = at < req_len - 1 ? upattern[off + at] : '\n';
+		char want = fixed ? fixed[at] : at < len - 1 ? upattern[off + at] : '\n';
 
 		if (p[i] != want) {
 			conn_error(c, E_BAD_REPLY, "echo reply differs from the request");
@@ -115,7 +133,7 @@ static size_t echo_reply(struct lconn *c, const char *p, size_t n)
 		}
 	}
 	c->got += k;
-	if (c->got == req_len)
+	if (c->got == len)
 		reply_done(c);
 	return k;
 }

@@ -17,6 +17,8 @@
  *           between two passes over a socket is added to its latency.
  *           --sleep-us N sleeps after a pass that found nothing to do (the
  *           texts' time.sleep()): less CPU, more latency.
+ *   M10     one thread: with --slow-ms a SLOW request stops the loop, and
+ *           every other client waits as long.
  *
  * Quirks:
  *   - A pass costs one accept() plus a read() per connection whether or not
@@ -53,7 +55,8 @@ static const char doc[] =
 	"nonblocking: non-blocking sockets polled in a busy loop, no select/poll/epoll.\v"
 	"EXAMPLES:\n"
 	"  nonblocking -p 0                # busy polling: one CPU at 100%\n"
-	"  nonblocking -p 0 --sleep-us 1000 # sleep 1 ms after an idle pass\n";
+	"  nonblocking -p 0 --sleep-us 1000 # sleep 1 ms after an idle pass\n"
+	"  nonblocking -p 0 --slow-ms 200   # a SLOW line stalls every client (M10)\n";
 
 static const struct argp argp = { options, parse_opt, NULL, doc, common_argp_children, NULL, NULL };
 

@@ -4,8 +4,10 @@
  * connection's protocol (proto_echo.c, proto_http.c) one request at a time,
  * within the bounds of conn.h.
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "proto.h"
 #include "server.h"
@@ -31,6 +33,17 @@ void count_request(struct conn *c)
 {
 	c->requests++;
 	atomic_fetch_add_explicit(&stat_requests, 1, memory_order_relaxed);
+}
+
+void slow_handler(void)
+{
+	struct timespec left = { opt.slow_ms / 1000, opt.slow_ms % 1000 * 1000000L };
+	int saved = errno;
+
+	/* A stop signal ends the sleep early (EINTR), so the server exits at once. */
+	while (nanosleep(&left, &left) && errno == EINTR && !stop)
+		;
+	errno = saved;
 }
 
 void conn_process(struct conn *c)

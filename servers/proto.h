@@ -21,4 +21,7 @@ bool out_append(struct conn *c, const char *p, size_t n, bool upper);
 /* One more request answered on c (the stats line counts it too). */
 void count_request(struct conn *c);
 
+/* --slow-ms: sleep in the calling thread before a SLOW request is answered. */
+void slow_handler(void);
+
 #endif

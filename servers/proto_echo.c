@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "server.h"
 
 /*
  * Answer one line; without a '\n', a full buffer (IN_MAX) or the end of
@@ -15,6 +16,8 @@ size_t echo_answer(struct conn *c, const char *p, size_t n)
 
 	if (!nl && n < IN_MAX && !c->eof)
 		return 0;
+	if (opt.slow_ms && k == 5 && !memcmp(p, "SLOW\n", 5))
+		slow_handler();
 	if (!out_append(c, p, k, true)) {
 		c->closing = true;
 		return n;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "proto.h"
+#include "server.h"
 
 static const char http_ok[] =
 	"HTTP/1.1 200 OK\r\n"
@@ -53,6 +54,8 @@ size_t http_answer(struct conn *c, const char *p, size_t n)
 			goto bad;
 		return c->eof ? n : 0;	/* an unfinished request at EOF is dropped */
 	}
+	if (opt.slow_ms && n >= 10 && !memcmp(p, "GET /slow ", 10))
+		slow_handler();
 	if (!out_append(c, http_ok, sizeof(http_ok) - 1, false)) {
 		c->closing = true;
 		return n;

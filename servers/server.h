@@ -27,6 +27,7 @@ struct server_opts {
 	int port;		/* 0: an ephemeral port, replaced by the real one */
 	enum proto proto;
 	bool verbose;		/* -v: one line per connection on stderr */
+	long slow_ms;		/* --slow-ms: a SLOW request sleeps this long first */
 };
 
 extern struct server_opts opt;
@@ -39,7 +40,8 @@ extern atomic_ulong stat_requests;	/* lines or HTTP requests answered */
 extern atomic_ulong stat_refused;	/* connections closed at once (select: fd too big) */
 
 /*
- * Add these to a server's argp as .children to get -p, --proto, -v, -h. A
+ * Add these to a server's argp as .children to get -p, --proto, -v,
+ * --slow-ms, -h. A
  * server's own options use cli_long() and cli_error() (cli.h) for their
  * one-line errors.
  */

@@ -306,7 +306,8 @@ def _one_line_error(argv, label):
 def test_bad_flags_and_numbers_are_one_line_errors():
     build()
     common_bad = [["--bogus"], ["-p", "70000"], ["-p", "12ab"], ["-p"], ["--proto", "ftp"],
-                  ["stray"], ["-p", "-1"]]
+                  ["stray"], ["-p", "-1"], ["--slow-ms", "-1"], ["--slow-ms", "x"],
+                  ["--slow-ms", "3600001"]]
     for model in ALL_SERVERS:
         bad = list(common_bad)
         if model in PY_SERVERS:
@@ -315,9 +316,11 @@ def test_bad_flags_and_numbers_are_one_line_errors():
             _one_line_error(argv_for(model) + args, f"{model} {args}")
     _one_line_error([os.path.join(BIN, "blocking"), "--pool", "0"], "blocking --pool 0")
     _one_line_error([os.path.join(BIN, "nonblocking"), "--sleep-us", "-5"], "--sleep-us -5")
+    _one_line_error([os.path.join(BIN, "epoll"), "--edge", "--mod-per-request"],
+                    "epoll --edge --mod-per-request")
     for args in (["--bogus"], ["-c", "0"], ["-c", "2", "-a", "5"], ["-d", "0"], ["-s", "0"],
                  ["-n", "x"], ["--rate", "-1"], ["--timeout", "nan"], ["--proto", "ftp"],
-                 ["extra"]):
+                 ["extra"], ["--slow", "-1"], ["-c", "4", "-a", "2", "--slow", "3"]):
         _one_line_error([LOADGEN] + args, f"loadgen {args}")
 
 
@@ -329,6 +332,7 @@ def test_help_has_summary_usage_and_examples():
             assert r.returncode == 0, (argv, flag)
             text = r.stdout.lower()
             assert "usage:" in text and "examples:" in text and "--port" in text, r.stdout
+            assert "--slow" in text, f"{argv}: --slow-ms / --slow not in the help"
 
 
 def test_servers_exit_cleanly_on_sigterm_with_clients_connected():
