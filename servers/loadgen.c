@@ -25,8 +25,9 @@
  * is closed; connecting has the same timeout. Only loopback addresses are
  * accepted. RLIMIT_NOFILE is raised to fit -c.
  *
- * Exit status: 0 if every request succeeded, 1 if any failed or the server
- * could not be reached, 2 for bad arguments.
+ * Exit status: 0 if every request succeeded, 1 if any failed, the server
+ * could not be reached or the results could not be written, 2 for bad
+ * arguments.
  */
 #include <errno.h>
 #include <signal.h>
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 	long need;
 
 	parse_args(argc, argv);
+	report_open();
 
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGINT, &act, NULL);

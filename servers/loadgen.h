@@ -94,7 +94,9 @@ void reply_done(struct lconn *c);
 
 /* loadgen_report.c */
 uint64_t total_errors(void);
-/* The text report on stdout, the JSON to -j. */
+/* Open -j FILE now, so that a path that cannot be written fails before the run. */
+void report_open(void);
+/* The text report on stdout, the JSON to -j; exits 1 if either cannot be written. */
 void report_write(void);
 
 #endif

@@ -36,7 +36,8 @@ static const struct argp_option options[] = {
 static const char doc[] =
 	"loadgen: drive a reference server with many connections; check every reply.\v"
 	"Reports req/s and latency p50/p90/p99/max in microseconds. Exit status 0 if\n"
-	"every request succeeded, 1 if any failed or the server was not there.\n"
+	"every request succeeded, 1 if any failed, the server was not there or the\n"
+	"results could not be written (-j FILE is opened before the run).\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  loadgen -p 8080 -c 10 -n 10000          # 10 connections, closed loop\n"

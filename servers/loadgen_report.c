@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* loadgen's results: a text report on stdout and, with -j, JSON. */
+/*
+ * loadgen's results: a text report on stdout and, with -j, JSON. Results
+ * that cannot be written are an error: -j FILE is opened before the run, so
+ * a bad path is found at once, and a write, flush or close that fails (a
+ * full disk, /dev/full) makes loadgen exit 1 with one line.
+ */
 #include <errno.h>
 #include <string.h>
 
 #include "loadgen.h"
+
+static FILE *json_file;		/* -j FILE, open from before the run */
 
 uint64_t total_errors(void)
 {
@@ -79,17 +86,36 @@ static void report_json(FILE *f)
 		res.bytes_in);
 }
 
+void report_open(void)
+{
+	if (!cfg.json || !strcmp(cfg.json, "-"))
+		return;
+	json_file = fopen(cfg.json, "w");
+	if (!json_file)
+		fail("failed to open %s: %s", cfg.json, strerror(errno));
+}
+
+/* Push f's buffered bytes out and close it (not stdout); exit 1 if any were lost. */
+static void finish(FILE *f, const char *name)
+{
+	/* A write that failed inside fprintf leaves only the stream's error flag. */
+	int err = fflush(f) ? errno : ferror(f) ? EIO : 0;
+
+	if (!err && f != stdout && fclose(f))
+		err = errno;
+	if (err)
+		fail("failed to write %s: %s", name, strerror(err));
+}
+
 void report_write(void)
 {
-	if (!cfg.json || strcmp(cfg.json, "-"))
-		report_text(stdout);
-	if (cfg.json) {
-		FILE *f = strcmp(cfg.json, "-") ? fopen(cfg.json, "w") : stdout;
-
-		if (!f)
-			fail("failed to open %s: %s", cfg.json, strerror(errno));
-		report_json(f);
-		if (f != stdout)
-			fclose(f);
+	if (json_file) {
+		report_json(json_file);
+		finish(json_file, cfg.json);
 	}
+	if (cfg.json && !strcmp(cfg.json, "-"))
+		report_json(stdout);
+	else
+		report_text(stdout);
+	finish(stdout, "stdout");
 }

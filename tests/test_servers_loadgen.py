@@ -73,3 +73,46 @@ def test_loadgen_refuses_non_loopback_hosts():
                            capture_output=True, text=True, timeout=10)
         assert r.returncode != 0 and r.stderr.count("\n") == 1, (host, r.stderr)
         assert "loopback" in r.stderr, r.stderr
+
+
+def _run_loadgen(args, stdout=subprocess.PIPE):
+    t0 = time.monotonic()
+    r = subprocess.run([LOADGEN] + args, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                       timeout=30)
+    return r, time.monotonic() - t0
+
+
+def test_loadgen_fails_in_one_line_when_the_results_cannot_be_written():
+    # /dev/full takes the open and refuses every write (ENOSPC): the JSON to
+    # -j, the JSON on stdout (-j -) and the text report on stdout are each
+    # lost, so each run exits 1 with one line naming what failed. The 10
+    # requests themselves succeed (the server counts them).
+    with Server("epoll") as srv:
+        port = str(srv.port)
+        runs = [(["-j", "/dev/full"], subprocess.DEVNULL, "/dev/full")]
+        with open("/dev/full", "w") as full:
+            runs += [(["-j", "-"], full, "stdout"), ([], full, "stdout")]
+            for args, out, what in runs:
+                r, _ = _run_loadgen(["-p", port, "-c", "1", "-n", "10"] + args, stdout=out)
+                assert r.returncode == 1, (args, r.returncode, r.stderr)
+                assert r.stderr == f"loadgen: failed to write {what}: No space left on device\n", \
+                    (args, r.stderr)
+        srv.wait_fds()
+        assert srv.stop() == (30, 3, 0), srv.result
+
+
+def test_loadgen_checks_the_json_path_before_the_run():
+    # -j into a directory that does not exist: the error comes at once,
+    # before any connection (the server counts none), not after -d 3.
+    bad = "/nonexistent-iotrace-dir/out.json"
+    with Server("epoll") as srv:
+        r, took = _run_loadgen(["-p", str(srv.port), "-d", "3", "-j", bad])
+        assert r.returncode == 1 and r.stdout == "", (r.returncode, r.stdout)
+        assert r.stderr == f"loadgen: failed to open {bad}: No such file or directory\n", \
+            r.stderr
+        assert took < 1, f"the bad path was found after {took:.1f}s"
+        srv.wait_fds()
+        assert srv.stop() == (0, 0, 0), srv.result
+    # No server either: the file is still what is reported.
+    r, _ = _run_loadgen(["-p", str(free_port()), "-n", "1", "-j", bad])
+    assert r.returncode == 1 and "failed to open" in r.stderr, r.stderr
