@@ -25,6 +25,8 @@ struct options {
 	bool threads;		/* --threads: per-thread tables in the text report */
 	bool stacks;		/* --stacks: top waker stacks in the text report */
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
+	const char *plot_spec;	/* --plot: draw this JSON spec; no tracing */
+	const char *html_path;	/* --html: the page --plot writes */
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */
