@@ -96,7 +96,8 @@ static void fit_y(const struct chart *c, struct layout *L, double value_w)
 /*
  * Each choice (label rotation, value labels flat or upright) changes the
  * margins that decide the bar widths the choice was made for: iterate
- * until nothing changes (it settles in two or three passes).
+ * until nothing changes (it settles in two or three passes; if it has not
+ * after four, the last choices stand and the geometry is made to fit them).
  */
 void bars_layout(const struct chart *c, struct layout *L)
 {
@@ -107,15 +108,14 @@ void bars_layout(const struct chart *c, struct layout *L)
 
 	L->labels = LABELS_FLAT;
 	first_w = c->ncat ? text_width(c->categories[0], SVG_SMALL) : 0;
-	for (pass = 0; pass < 4; pass++) {
+	for (pass = 0;; pass++) {
 		fit_y(c, L, value_w);
 		layout_frame(c, L);
 		L->slot = (L->x1 - L->x0) / (c->ncat ? c->ncat : 1);
+		if (pass == 4)
+			break;
 		bar_w = group_width(c, L->slot) / (c->nseries ? c->nseries : 1);
 		rotate = !category_lines(c, L->slot);
-		L->every = 1;
-		if (rotate && L->slot * ROT < ROW_PX)
-			L->every = ceil(ROW_PX / (L->slot * ROT));
 		if (value_w + 2 <= (c->nseries == 1 ? L->slot : bar_w))
 			labels = LABELS_FLAT;
 		else
@@ -127,6 +127,9 @@ void bars_layout(const struct chart *c, struct layout *L)
 		/* the first category's rotated label hangs left of the plot */
 		L->min_x0 = rotate ? ROT * first_w + PAD - L->slot / 2 : 0;
 	}
+	L->every = 1;
+	if (L->rotate && L->slot * ROT < ROW_PX)
+		L->every = ceil(ROW_PX / (L->slot * ROT));
 	L->height = L->y1 + 8 + X_LABEL_BAND +
 		    (L->rotate ? ROT * cat_w + 14 : 3 + 13 * category_lines(c, L->slot));
 }
