@@ -262,7 +262,8 @@ def test_plot_write_errors_are_reported_and_leave_no_file():
 def test_plot_options_go_together_and_alone():
     for args in (["--plot", "s.json"], ["--html", "o.html", "-p", "1"],
                  ["--plot", "s.json", "--html", "o.html", "-p", "1"],
-                 ["--plot", "s.json", "--html", "o.html", "--", "true"]):
+                 ["--plot", "s.json", "--html", "o.html", "--", "true"],
+                 ["--plot", "s.json", "--html", "o.html", "--metrics", "9464"]):
         r = subprocess.run([IOTRACE, *args], capture_output=True, text=True, timeout=10)
         assert r.returncode == 2 and "--plot SPEC and --html FILE go together" in r.stderr, \
             (args, r.stderr)
