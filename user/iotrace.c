@@ -20,18 +20,13 @@
 #include "deep_probes.h"
 #include "epoll_seed.h"
 #include "options.h"
+#include "output.h"
 #include "probes.h"
 #include "procs.h"
 #include "report.h"
+#include "signals.h"
 #include "snapshot.h"
 #include "target.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static double now_s(void)
 {
@@ -54,7 +49,7 @@ static void wait_for(const struct target *t, bool many, double until)
 
 	if (many && left > REFRESH_S)
 		left = REFRESH_S;
-	if (left > 0 && !stop_signal)
+	if (left > 0 && !signals_caught())
 		poll(&pfd, many ? 0 : 1, (int)(left * 1000) + 1);
 }
 
@@ -97,20 +92,6 @@ static bool all_exited(struct target *t, int n, struct probes *p, bool many,
 	return many ? procs_refresh(p->skel, seed) == 0 : gone;
 }
 
-static FILE *open_json(const char *path)
-{
-	FILE *f;
-
-	if (!path)
-		return NULL;
-	if (!strcmp(path, "-"))
-		return stdout;
-	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
-	return f;
-}
-
 int main(int argc, char **argv)
 {
 	struct options opts = {};
@@ -123,8 +104,8 @@ int main(int argc, char **argv)
 	struct snapshot snap = {}, prev = {}, delta;
 	struct report_ctx ctx = { .opts = &opts, .target = target, .probes = &probes,
 				  .deep = &deep };
-	struct sigaction sa = { .sa_handler = on_signal };
-	FILE *json = NULL, *text;
+	struct json_out json = {};
+	FILE *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
 	bool many;
@@ -142,10 +123,9 @@ int main(int argc, char **argv)
 
 	if (probes_preflight(opts.btf_path))
 		return 1;
-	if (opts.json_path && !(json = open_json(opts.json_path)))
+	if (json_out_open(&json, opts.json_path))
 		return 1;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	signals_install();
 
 	/* Hold a launched command before exec, so its first syscall is traced. */
 	if (opts.cmd ? target_launch(target, opts.cmd) : open_targets(targets, &opts))
@@ -201,8 +181,8 @@ int main(int argc, char **argv)
 	ctx.end_reason = "duration";
 	while (now_s() < end) {
 		wait_for(target, many, next_tick < end ? next_tick : end);
-		if (stop_signal) {
-			ctx.end_reason = stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM";
+		if (signals_caught()) {
+			ctx.end_reason = signals_reason(signals_caught());
 			break;
 		}
 		if (all_exited(targets, ntargets, &probes, many, &seed)) {
@@ -214,6 +194,10 @@ int main(int argc, char **argv)
 				break;
 			snapshot_diff(&delta, &snap, &prev);
 			report_interval(text, &delta, opts.interval, opts.timestamps);
+			if (output_failed(text)) {	/* e.g. EPIPE: the reader is gone */
+				ctx.end_reason = output_failure_reason(text);
+				break;
+			}
 			snapshot_free(&prev);
 			prev = snap;
 			next_tick += opts.interval;
@@ -226,8 +210,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "iotrace: failed to read the BPF maps\n");
 		goto cleanup;
 	}
+	text = output_text_stream(text);
 	report_text(text, &snap, &ctx);
-	err = json ? report_json(json, &snap, &ctx) != 0 : 0;
+	err = json.f ? report_json(json.f, &snap, &ctx) || json_out_commit(&json) : 0;
+	err |= output_finish(text) != 0;
 	snapshot_free(&snap);
 
 cleanup:
@@ -236,7 +222,6 @@ cleanup:
 	probes_stop(&probes);
 	for (i = 0; i < MAX_PIDS; i++)
 		target_close(&targets[i]);
-	if (json && json != stdout)
-		fclose(json);
+	json_out_discard(&json);
 	return err;
 }
