@@ -66,6 +66,8 @@ static void label_copy(char *dst, const char *src, size_t n)
 	size_t i;
 
 	snprintf(dst, COL_W, "%.*s", (int)n, src);
+	if (!dst[0])
+		snprintf(dst, COL_W, "?");
 	for (i = 0; dst[i]; i++)
 		if (dst[i] < 0x20 || dst[i] > 0x7e)
 			dst[i] = '?';

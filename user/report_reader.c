@@ -18,12 +18,17 @@
 static int fail(struct report *r, const char *fmt, ...)
 {
 	va_list ap;
+	char *p;
 
 	if (r->error[0])	/* the first error is the one worth reading */
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf(r->error, sizeof(r->error), fmt, ap);
 	va_end(ap);
+	/* one printable line: a key from the file may hold a newline or an escape */
+	for (p = r->error; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
 	return -1;
 }
 
