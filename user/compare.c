@@ -16,7 +16,7 @@
 #include "compare.h"
 #include "names.h"
 #include "output.h"
-#include "report.h"
+#include "fmt.h"
 
 #define LABEL_W		24
 #define COL_W		COMPARE_CELL
