@@ -147,11 +147,6 @@ __noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exi
 			s->bytes_out += epoll_bytes_out(x->ret);
 	}
 
-	if (is_io(sys)) {
-		if (x->ret > 0 && sys != MUX_ACCEPT)
-			s->io_bytes += x->ret;
-		s->data_calls += x->ret > 0 || (sys == MUX_ACCEPT && x->ret == 0);
-	}
 	if (x->ret >= 0 && is_wait(sys)) {
 		if (x->ret == 0)
 			s->timeouts++;
@@ -160,6 +155,22 @@ __noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exi
 			s->ready_max = x->ret;
 	}
 	return 0;
+}
+
+/* A read, write or accept: its bytes, and the kind of file behind its fd */
+static __always_inline void account_io(struct mux_stats *s, __u32 sys, long ret, __u32 kind)
+{
+	/* accepts return an fd, reads and writes a byte count */
+	__u64 bytes = ret > 0 && !is_accept(sys) ? ret : 0;
+	__u32 data = ret > 0 || (ret == 0 && is_accept(sys));
+
+	if (kind >= FD_KIND_NR)
+		kind = FD_OTHER;
+	s->io_bytes += bytes;
+	s->data_calls += data;
+	s->kind_calls[kind]++;
+	s->kind_data[kind] += data;
+	s->kind_bytes[kind] += bytes;
 }
 
 #endif

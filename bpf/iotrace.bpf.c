@@ -21,6 +21,7 @@
 #include "account.bpf.h"
 #include "sched.bpf.h"
 #include "allsys.bpf.h"
+#include "fdkind.bpf.h"
 
 static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 {
@@ -46,6 +47,11 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	sys = sys_of(id, regs, btf);
 	if (sys == MUX_NONE)
 		goto stamp;
+	/* reads, writes, accepts: all they need is read at exit */
+	if (is_io(sys) || sys == MUX_URING) {
+		fl->bytes_in = 0;
+		goto mark;
+	}
 
 	a0 = SYSCALL_ARG(regs, btf, 1);
 	a1 = SYSCALL_ARG(regs, btf, 2);
@@ -109,15 +115,13 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 		fl->fd = a2;
 		break;
 	}
-	default:	/* read, write, accept, io_uring_enter */
-		fl->fd = a0;
-		break;
 	}
 	if (is_wait(sys))
 		fl->call_seq++;
-	fl->sys = sys;
+mark:
 	fl->watched = watched;
 	fl->unknown_interest = unknown;
+	fl->sys = sys;
 	fl->restart_sys = MUX_NONE;
 	fl->wakeups = 0;
 	fl->sleep_ns = fl->runq_ns = fl->off_ts = 0;
@@ -165,11 +169,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 			renamed(tid);
 		return;
 	}
-	/* most of a server's syscalls are none of ours: leave before any lookup */
-	if (sys_of(id, regs, btf) == MUX_NONE && id != NR_restart_syscall &&
-	    ret != -ERESTART_RESTARTBLOCK)
-		return;
-
+	/* the thread's traced call, if any, is this one: syscalls do not nest */
 	if (!fl)
 		return;
 	if (fl->sys == MUX_NONE) {
@@ -199,8 +199,13 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	if (is_wait(x.sys))
 		account_ready(s, fl, &x);	/* first: poll's walk counts fds watched */
 	account_call(s, fl, &x);
-	if (is_io(x.sys))
-		fd_touched(tgid, fl->fd);
+	if (is_io(x.sys)) {
+		/* splice(in, off_in, out, ...): the fd written to */
+		__s32 fd = x.sys == MUX_SPLICE ? x.a2 : x.a0;
+
+		account_io(s, x.sys, ret, fd_kind(fd, btf));
+		fd_touched(tgid, fd);
+	}
 
 	if (ret < 0) {
 		s->errors++;
@@ -280,6 +285,21 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 		return 0;
 	if (bpf_map_update_elem(&targets, &ctgid, &forked, BPF_ANY))
 		__sync_fetch_and_add(&drops.targets_full, 1);
+	return 0;
+}
+
+/*
+ * Run once by the loader (BPF_PROG_TEST_RUN, in its own context, never
+ * attached): the file_operations of its eventfd calib_fd, so IO calls on
+ * eventfds can be told from the other anonymous files.
+ */
+SEC("raw_tp")
+int BPF_PROG(calibrate_eventfd)
+{
+	struct file *f = fd_file_core(calib_fd);
+
+	if (f)
+		eventfd_fop = (__u64)BPF_CORE_READ(f, f_op);
 	return 0;
 }
 

@@ -8,7 +8,10 @@
 
 #define TASK_COMM_LEN		16
 
-/* The syscalls iotrace aggregates; epoll_ctl is split by operation. */
+/*
+ * The syscalls iotrace aggregates; epoll_ctl is split by operation. The IO
+ * around the waits keeps the real syscall (nginx never calls read(2)).
+ */
 enum mux_sys {
 	MUX_SELECT,
 	MUX_PSELECT6,
@@ -21,13 +24,36 @@ enum mux_sys {
 	MUX_EPOLL_CTL_MOD,
 	MUX_EPOLL_CTL_DEL,
 	MUX_EPOLL_CTL_BADOP,	/* epoll_ctl with an op the kernel rejects */
-	MUX_READ,		/* read, readv, recvfrom, recvmsg */
-	MUX_WRITE,		/* write, writev, sendto, sendmsg */
-	MUX_ACCEPT,		/* accept, accept4 */
+	/* reads: data in from the fd */
+	MUX_READ,
+	MUX_READV,
+	MUX_PREAD64,
+	MUX_RECVFROM,
+	MUX_RECVMSG,
+	/* writes: data out to the fd (sendfile, splice: the fd written to) */
+	MUX_WRITE,
+	MUX_WRITEV,
+	MUX_SENDTO,
+	MUX_SENDMSG,
+	MUX_SENDFILE,
+	MUX_SPLICE,
+	/* accepts: new connections */
+	MUX_ACCEPT,
+	MUX_ACCEPT4,
 	MUX_URING,		/* io_uring_enter: submit and wait for completions */
 	MUX_OUTSIDE,		/* no traced call: only wakeups are counted */
 	MUX_NR,
 	MUX_NONE = 0xff,
+};
+
+/* The kind of file behind an IO call's fd, read from the kernel's file table */
+enum fd_kind {
+	FD_SOCKET,
+	FD_FILE,		/* a regular file */
+	FD_PIPE,		/* a pipe or FIFO */
+	FD_EVENTFD,
+	FD_OTHER,		/* tty, device, timerfd, a closed fd ... */
+	FD_KIND_NR,
 };
 
 /*
@@ -66,10 +92,25 @@ static __always_inline int is_mux(unsigned int sys)
 	return is_wait(sys) || is_epoll_ctl(sys);
 }
 
+static __always_inline int is_read(unsigned int sys)
+{
+	return sys >= MUX_READ && sys <= MUX_RECVMSG;
+}
+
+static __always_inline int is_write(unsigned int sys)
+{
+	return sys >= MUX_WRITE && sys <= MUX_SPLICE;
+}
+
+static __always_inline int is_accept(unsigned int sys)
+{
+	return sys == MUX_ACCEPT || sys == MUX_ACCEPT4;
+}
+
 /* reads, writes and accepts: the IO around the waits */
 static __always_inline int is_io(unsigned int sys)
 {
-	return sys >= MUX_READ && sys <= MUX_ACCEPT;
+	return sys >= MUX_READ && sys <= MUX_ACCEPT4;
 }
 
 /*
@@ -140,6 +181,9 @@ struct stats_key {
 	F(__u64, copy_ns, SUM)		/* on CPU from the last wakeup to exit (read phase 2) */ \
 	F(__u64, io_bytes, SUM)		/* reads/writes: bytes returned (observed) */ \
 	F(__u64, data_calls, SUM)	/* reads/writes: calls that returned bytes; accepts: fds */ \
+	A(__u64, kind_calls, FD_KIND_NR, SUM)	/* IO calls by enum fd_kind */ \
+	A(__u64, kind_data, FD_KIND_NR, SUM)	/* ... that returned bytes (accepts: fds) */ \
+	A(__u64, kind_bytes, FD_KIND_NR, SUM)	/* ... their bytes */ \
 	F(__u64, reports, SUM)		/* fd readiness reports (ready fds returned) */ \
 	F(__u64, rereports, SUM)	/* ... of an fd reported by the previous call, untouched since */ \
 	F(__u64, unmapped, SUM)		/* epoll events whose data maps to no fd we know */ \

@@ -18,10 +18,12 @@
 #define NR_write		1
 #define NR_close		3
 #define NR_poll			7
+#define NR_pread64		17
 #define NR_readv		19
 #define NR_writev		20
 #define NR_select		23
 #define NR_dup2			33
+#define NR_sendfile		40
 #define NR_accept		43
 #define NR_sendto		44
 #define NR_recvfrom		45
@@ -33,6 +35,7 @@
 #define NR_epoll_wait		232
 #define NR_epoll_ctl		233
 #define NR_pselect6		270
+#define NR_splice		275
 #define NR_ppoll		271
 #define NR_epoll_pwait		281
 #define NR_accept4		288
@@ -119,12 +122,19 @@ static __always_inline __u32 sys_of(long id, struct pt_regs *regs, bool btf)
 	case NR_epoll_pwait:	return MUX_EPOLL_PWAIT;
 	case NR_epoll_pwait2:	return MUX_EPOLL_PWAIT2;
 	case NR_epoll_ctl:	return epoll_ctl_sys((int)SYSCALL_ARG(regs, btf, 2));
-	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
-		return MUX_READ;
-	case NR_write: case NR_writev: case NR_sendto: case NR_sendmsg:
-		return MUX_WRITE;
-	case NR_accept: case NR_accept4:
-		return MUX_ACCEPT;
+	case NR_read:		return MUX_READ;
+	case NR_readv:		return MUX_READV;
+	case NR_pread64:	return MUX_PREAD64;
+	case NR_recvfrom:	return MUX_RECVFROM;
+	case NR_recvmsg:	return MUX_RECVMSG;
+	case NR_write:		return MUX_WRITE;
+	case NR_writev:		return MUX_WRITEV;
+	case NR_sendto:		return MUX_SENDTO;
+	case NR_sendmsg:	return MUX_SENDMSG;
+	case NR_sendfile:	return MUX_SENDFILE;
+	case NR_splice:		return MUX_SPLICE;
+	case NR_accept:		return MUX_ACCEPT;
+	case NR_accept4:	return MUX_ACCEPT4;
 	case NR_io_uring_enter:
 		return MUX_URING;
 	default:

@@ -89,3 +89,61 @@ def test_all_syscalls_agree_with_the_multiplexer_rows():
     assert (poll["calls"], poll["failed"], poll["total_ns"]) == \
         (row["calls"], row["failed"] + row["interrupted"], row["latency"]["total_ns"]), (poll, row)
     assert report["all_syscalls"]["execve"]["calls"] >= 1
+
+
+def io_plan(tally_bytes):
+    """tests/progs/io_kinds.c: {syscall: {kind: (calls, data_calls, bytes)}}"""
+    return {
+        "write": {"socket": (3, 3, 30), "file": (2, 2, 200), "pipe": (2, 2, 6 + tally_bytes),
+                  "eventfd": (2, 2, 16), "other": (1, 1, 4)},
+        "read": {"socket": (5, 4, 230), "file": (1, 0, 0), "pipe": (2, 2, 56),
+                 "eventfd": (1, 1, 8)},
+        "sendto": {"socket": (2, 2, 10)}, "recvfrom": {"socket": (2, 2, 10)},
+        "sendmsg": {"socket": (1, 1, 7)}, "recvmsg": {"socket": (1, 1, 7)},
+        "writev": {"socket": (1, 1, 8)}, "readv": {"socket": (1, 1, 8)},
+        "pread64": {"file": (3, 3, 150)}, "sendfile": {"socket": (1, 1, 200)},
+        "splice": {"pipe": (1, 1, 50)},
+        "accept4": {"socket": (1, 1, 0)}, "accept": {"socket": (1, 0, 0)},
+    }
+
+
+GROUPS = {"reads": ("read", "readv", "pread64", "recvfrom", "recvmsg"),
+          "writes": ("write", "writev", "sendto", "sendmsg", "sendfile", "splice"),
+          "accepts": ("accept", "accept4")}
+
+
+def check_io_kinds(report, out):
+    tally = last_json_line(out)
+    assert tally["ok"], f"workload did not run as planned: {out}"
+    plan = io_plan(tally["tally_bytes"])
+    got = {name: {k: (v["calls"], v["data_calls"], v["bytes"])
+                  for k, v in report["syscalls"][name]["fd_kinds"].items()}
+           for name in plan if name in report["syscalls"]}
+    assert got == plan, f"iotrace {got} != planned {plan}"
+    for name, kinds in plan.items():
+        row = report["syscalls"][name]
+        assert row["calls"] == sum(c for c, _, _ in kinds.values()), (name, row["calls"])
+        assert row["bytes"] == sum(b for _, _, b in kinds.values()), (name, row["bytes"])
+        assert report["all_syscalls"][name]["calls"] == row["calls"], name
+    for group, names in GROUPS.items():
+        want = {}
+        for name in names:
+            for k, (c, d, b) in plan[name].items():
+                w = want.setdefault(k, [0, 0, 0])
+                w[0], w[1], w[2] = w[0] + c, w[1] + d, w[2] + b
+        io = {k: [v["calls"], v["data_calls"], v["bytes"]] for k, v in report["io"][group].items()}
+        assert io == want, f"io.{group}: {io} != {want}"
+    # requests are the socket reads that returned data: read 4, recvfrom 2, recvmsg, readv
+    assert report["io"]["reads"]["socket"]["data_calls"] == 8
+    assert report["io"]["requests"] == report["per_request"]["requests"] == 8
+
+
+def test_io_rows_by_syscall_and_fd_kind():
+    report, out = attach([prog("io_kinds")])
+    check_io_kinds(report, out)
+
+
+def test_io_fd_kinds_with_raw_tp():
+    report, out = attach([prog("io_kinds")], extra=["--raw-tp"])
+    assert report["probes"]["syscalls"] == "raw_tp"
+    check_io_kinds(report, out)

@@ -100,14 +100,14 @@ def test_blocking_recv_wait_and_copy_phases():
     """M1, M2: the thread sleeps until the data comes, then copies it on CPU."""
     delay_ms, size = 60, 5000
     report, facts = run("recv", delay_ms, size)
-    r = report["syscalls"]["read"]
+    r = report["syscalls"]["recvfrom"]          # recv(2) is recvfrom on x86_64
     assert facts["bytes"] == size
     assert (r["calls"], r["bytes"], r["data_calls"]) == (1, size, 1), r
     t = r["time"]
     assert t["slept_calls"] == 1 and t["asleep_ns"] >= 0.9 * delay_ms * 1e6, t
     assert t["copy_phase_ns"] > 0
     assert r["latency"]["max_ns"] >= t["asleep_ns"] + t["copy_phase_ns"]
-    w = report["wakeups"]["read"]
+    w = report["wakeups"]["recvfrom"]
     assert w["total"] == 1 and set(w["by_class"]) <= {"direct", "autoremove"}, w
 
 

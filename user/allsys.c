@@ -70,7 +70,3 @@ size_t allsys_sorted(const struct snapshot *snap, __u32 **out)
 	return n;
 }
 
-__u64 snapshot_requests(const struct snapshot *snap)
-{
-	return snap->total[MUX_READ].data_calls;
-}

@@ -12,7 +12,7 @@
 struct compare_side {
 	const char *path;
 	char name[COMPARE_CELL];
-	double duration, requests, waits, ctl, reads, writes, eagain;
+	double duration, requests, syscalls, waits, ctl, reads, writes, eagain;
 	double watched, watched_calls, ready, examined, scans;
 	double bytes_in, bytes_out, oncpu, wakeups, drops, threads;
 	const char *main_wait;		/* the wait syscall with the most calls */

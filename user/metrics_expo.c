@@ -198,6 +198,24 @@ static void wakeups(struct expo *x, struct wake_cache *wc, struct iotrace_bpf *s
 					wake_class_name(c), (unsigned long long)by[s][c]);
 }
 
+/* IO calls that moved data, by the kind of file: requests are the socket reads */
+static void io_kinds(struct expo *x, const struct metrics_groups *gs)
+{
+	size_t i;
+	unsigned int s, k;
+
+	family(x, "iotrace_io_kind_data_calls", "counter",
+	       "Reads and writes that moved bytes, accepts that returned an fd, by the kind of "
+	       "file behind the fd (observed); requests are the socket reads.");
+	for (i = 0; i < gs->n; i++)
+		for (s = 0; s < MUX_NR; s++)
+			for (k = 0; k < FD_KIND_NR && is_io(s) && gs->rows[i].calls[s]; k++)
+				if (gs->rows[i].sys[s].kind_calls[k])
+					sample_u64(x, "iotrace_io_kind_data_calls_total", &gs->rows[i],
+						   metrics_sys_label(s), "fd_kind", fd_kind_name(k),
+						   gs->rows[i].sys[s].kind_data[k]);
+}
+
 static void drops(struct expo *x, const struct drop_counts *d)
 {
 	family(x, "iotrace_drops", "counter",
@@ -268,10 +286,12 @@ int metrics_write(FILE *f, const struct snapshot *snap, const struct metrics_con
 		conf->sched, s->wakeups);
 	wakeups(&x, wc, skel);
 	COUNTER(&x, &gs, "iotrace_io_bytes", "Bytes reads returned and writes took (observed).",
-		is_io(_s) && _s != MUX_ACCEPT, s->io_bytes);
+		is_read(_s) || is_write(_s), s->io_bytes);
 	COUNTER(&x, &gs, "iotrace_io_data_calls",
-		"Reads and writes that moved bytes, accepts that returned an fd (observed): "
-		"socket reads that returned data are requests.", is_io(_s), s->data_calls);
+		"Reads and writes that moved bytes, accepts that returned an fd (observed), "
+		"of every kind of file (by kind: iotrace_io_kind_data_calls).", is_io(_s),
+		s->data_calls);
+	io_kinds(&x, &gs);
 	drops(&x, &snap->drops);
 	if (openmetrics)
 		fputs("# EOF\n", f);

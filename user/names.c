@@ -20,8 +20,18 @@ static const char *const sys_names[MUX_NR] = {
 	[MUX_EPOLL_CTL_DEL] = "epoll_ctl(DEL)",
 	[MUX_EPOLL_CTL_BADOP] = "epoll_ctl(bad op)",
 	[MUX_READ] = "read",
+	[MUX_READV] = "readv",
+	[MUX_PREAD64] = "pread64",
+	[MUX_RECVFROM] = "recvfrom",
+	[MUX_RECVMSG] = "recvmsg",
 	[MUX_WRITE] = "write",
+	[MUX_WRITEV] = "writev",
+	[MUX_SENDTO] = "sendto",
+	[MUX_SENDMSG] = "sendmsg",
+	[MUX_SENDFILE] = "sendfile",
+	[MUX_SPLICE] = "splice",
 	[MUX_ACCEPT] = "accept",
+	[MUX_ACCEPT4] = "accept4",
 	[MUX_URING] = "io_uring_enter",
 	[MUX_OUTSIDE] = "outside",
 };
@@ -29,6 +39,16 @@ static const char *const sys_names[MUX_NR] = {
 const char *mux_sys_name(unsigned int sys)
 {
 	return sys < MUX_NR ? sys_names[sys] : "?";
+}
+
+const char *fd_kind_name(unsigned int kind)
+{
+	static const char *const names[FD_KIND_NR] = {
+		[FD_SOCKET] = "socket", [FD_FILE] = "file", [FD_PIPE] = "pipe",
+		[FD_EVENTFD] = "eventfd", [FD_OTHER] = "other",
+	};
+
+	return kind < FD_KIND_NR ? names[kind] : "?";
 }
 
 /* Kernel-internal restart codes (include/linux/errno.h), never seen by libc. */

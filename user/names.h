@@ -6,6 +6,8 @@
 
 /* "epoll_ctl(ADD)" style name of an enum mux_sys value */
 const char *mux_sys_name(unsigned int sys);
+/* "socket", "file", "pipe", "eventfd", "other": an enum fd_kind value */
+const char *fd_kind_name(unsigned int kind);
 /* true for EINTR and the kernel-internal ERESTART* codes */
 bool errno_is_interrupt(int err);
 /* "EBADF", "ERESTARTNOHAND", ... or "E<number>" into buf */

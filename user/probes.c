@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "fd_kinds.h"
 #include "probes.h"
 
 #define KERNEL_BTF	"/sys/kernel/btf/vmlinux"
@@ -115,7 +116,10 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	bpf_program__set_autoload(skel->progs.sched_switch_btf, sched);
 	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
 	bpf_program__set_autoload(skel->progs.process_fork, o->follow);
+	bpf_program__set_autoattach(skel->progs.calibrate_eventfd, false);
 	err = iotrace_bpf__load(skel);
+	if (!err)
+		p->eventfd_kind = !fd_kinds_calibrate(skel);
 	for (i = 0; !err && i < ntgids; i++)
 		err = add_target(skel, tgids[i]);
 	if (!err)

@@ -14,6 +14,7 @@ struct probes {
 	const char *flavour;	/* "tp_btf" or "raw_tp": how sys_enter/exit attached */
 	bool sched;		/* sched_switch and sched_waking attached */
 	const char *live[8];	/* attached probe names, NULL-terminated */
+	bool eventfd_kind;	/* eventfds are told apart (else they count as "other") */
 };
 
 /* Check privileges and BTF before any work; prints the error. */

@@ -21,6 +21,8 @@ void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsig
 
 /* Kernel internals: work per call, time, wakeups, reads/writes, readiness */
 void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_info *run);
+/* report_io.c: reads, writes, accepts by syscall and by the kind of file */
+void report_io_text(FILE *f, const struct snapshot *snap);
 /* report_all.c: every syscall by name, and syscalls per request over all of them */
 void report_all_text(FILE *f, const struct snapshot *snap);
 void report_text(FILE *f, const struct snapshot *snap, const struct run_info *run);

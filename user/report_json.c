@@ -133,6 +133,7 @@ static json_object *report_object(const struct snapshot *snap, const struct run_
 	json_object_object_add(root, "syscalls",
 			       syscalls_json(snap, SNAP_ALL_THREADS, snap->total, snap->present));
 	json_object_object_add(root, "all_syscalls", all_syscalls_json(snap));
+	json_object_object_add(root, "io", io_json(snap));
 	json_object_object_add(root, "threads", threads_json(snap));
 	if (run->sched)
 		json_object_object_add(root, "wakeups", wakeups_json(snap, snap->ksyms));

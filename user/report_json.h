@@ -33,6 +33,10 @@ json_object *epolls_json(const struct snapshot *snap);
 json_object *per_request_json(const struct snapshot *snap);
 json_object *processes_json(const struct snapshot *snap);
 
+/* report_io.c: an IO row's fd kinds; the io summary by kind */
+json_object *fd_kinds_json(const struct mux_stats *s);
+json_object *io_json(const struct snapshot *snap);
+
 /* report_all.c: every syscall by name */
 json_object *all_syscalls_json(const struct snapshot *snap);
 json_object *per_request_by_syscall_json(const struct snapshot *snap, __u64 reqs);

@@ -11,24 +11,22 @@
 #include "names.h"
 #include "report_json.h"
 
-static void slots_json(json_object *o, const char *name, const __u32 *slots, unsigned int n)
+/* {"slot": count} for the non-empty slots (see HIST_*, LOG2_SLOTS, enum fd_kind) */
+static void slot_json(json_object *a, unsigned int i, __u64 v)
 {
-	json_object *a = json_object_new_object();
-	unsigned int i;
 	char k[16];
 
-	/* {"slot": count} for the non-empty slots (see HIST_* and LOG2_SLOTS) */
-	for (i = 0; i < n; i++) {
-		if (!slots[i])
-			continue;
-		snprintf(k, sizeof(k), "%u", i);
-		add_u64(a, k, slots[i]);
-	}
-	json_object_object_add(o, name, a);
+	if (!v)
+		return;
+	snprintf(k, sizeof(k), "%u", i);
+	add_u64(a, k, v);
 }
 
 #define LINE_SUM(type, name)		add_u64(o, #name, s->name);
-#define LINE_SUM_A(type, name, n)	slots_json(o, #name, s->name, n);
+#define LINE_SUM_A(type, name, n)	{ json_object *a = json_object_new_object();	\
+					  for (i = 0; i < (n); i++)			\
+						slot_json(a, i, s->name[i]);		\
+					  json_object_object_add(o, #name, a); }
 #define LINE_MAX(...)
 #define LINE_MIN(...)
 #define LINE_ID(...)
@@ -41,6 +39,7 @@ static void slots_json(json_object *o, const char *name, const __u32 *slots, uns
 static json_object *counters_json(const struct mux_stats *s)
 {
 	json_object *o = json_object_new_object();
+	unsigned int i;
 
 	MUX_STATS_FIELDS(LINE_F, LINE_A)
 	return o;

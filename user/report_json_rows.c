@@ -99,6 +99,17 @@ json_object *epolls_json(const struct snapshot *snap)
 	return a;
 }
 
+static __u64 eagain(const struct snapshot *snap)
+{
+	__u64 n = 0;
+	unsigned int s;
+
+	for (s = 0; s < MUX_NR; s++)
+		if (is_io(s))
+			n += snapshot_errno(snap, s, EAGAIN);
+	return n;
+}
+
 /* Syscalls per request: per socket read that returned data (claims M5, E7) */
 json_object *per_request_json(const struct snapshot *snap)
 {
@@ -110,11 +121,10 @@ json_object *per_request_json(const struct snapshot *snap)
 	add_u64(o, "syscalls", all);
 	add_u64(o, "waits", waits);
 	add_u64(o, "epoll_ctl", ctl);
-	add_u64(o, "reads", snap->total[MUX_READ].calls);
-	add_u64(o, "writes", snap->total[MUX_WRITE].calls);
-	add_u64(o, "accepts", snap->total[MUX_ACCEPT].calls);
-	add_u64(o, "eagain", snapshot_errno(snap, MUX_READ, EAGAIN) +
-		snapshot_errno(snap, MUX_WRITE, EAGAIN) + snapshot_errno(snap, MUX_ACCEPT, EAGAIN));
+	add_u64(o, "reads", snapshot_calls(snap, is_read));
+	add_u64(o, "writes", snapshot_calls(snap, is_write));
+	add_u64(o, "accepts", snapshot_calls(snap, is_accept));
+	add_u64(o, "eagain", eagain(snap));
 	if (waits)
 		add_double(o, "epoll_ctl_per_wait", (double)ctl / waits);
 	if (reqs) {

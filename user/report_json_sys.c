@@ -146,6 +146,8 @@ static json_object *sys_json(const struct snapshot *snap, __u32 tid, unsigned in
 	if (!is_mux(sys)) {	/* reads, writes, accepts, io_uring_enter */
 		add_u64(o, "bytes", s->io_bytes);
 		add_u64(o, "data_calls", s->data_calls);
+		if (is_io(sys))
+			json_object_object_add(o, "fd_kinds", fd_kinds_json(s));
 		return o;
 	}
 	json_object_object_add(o, "kernel", kernel_json(s, sys));

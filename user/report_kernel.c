@@ -145,33 +145,10 @@ static void print_wakeups(FILE *f, const struct snapshot *snap)
 	}
 }
 
-static void print_io(FILE *f, const struct snapshot *snap)
+static void print_ctl_per_wait(FILE *f, const struct snapshot *snap)
 {
-	__u64 mux = 0, ctl = 0;
-	unsigned int s;
-	char b[4][FMT_LEN];
+	__u64 mux = snapshot_calls(snap, is_wait), ctl = snapshot_calls(snap, is_epoll_ctl);
 
-	if (!snapshot_any(snap, is_io))
-		return;
-	fprintf(f, "\nREADS, WRITES, ACCEPTS   WAIT = asleep; COPY = on CPU after the wakeup\n");
-	fprintf(f, "%-8s %8s %8s %10s %9s %9s %9s\n", "SYSCALL", "CALLS", "EAGAIN", "BYTES",
-		"ON-CPU", "WAIT", "COPY");
-	for (s = 0; s < MUX_NR; s++) {
-		const struct mux_stats *st = &snap->total[s];
-
-		if (!is_io(s) || !has(snap, s))
-			continue;
-		fprintf(f, "%-8s %8llu %8llu %10s %9s %9s %9s\n", mux_sys_name(s),
-			(unsigned long long)st->calls,
-			(unsigned long long)snapshot_errno(snap, s, EAGAIN),
-			s == MUX_ACCEPT ? "-" : fmt_bytes(b[3], FMT_LEN, st->io_bytes),
-			fmt_ns(b[0], FMT_LEN, ((double)st->lat_total - st->sleep_ns - st->runq_ns) /
-			       st->calls),
-			fmt_ns(b[1], FMT_LEN, per_call(st->sleep_ns, st)),
-			fmt_ns(b[2], FMT_LEN, st->slept_calls ? (double)st->copy_ns / st->slept_calls : 0));
-	}
-	mux = snapshot_calls(snap, is_wait);
-	ctl = snapshot_calls(snap, is_epoll_ctl);
 	if (ctl && mux)
 		fprintf(f, "epoll_ctl per wait: %.2f\n", (double)ctl / mux);
 }
@@ -229,7 +206,8 @@ void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_i
 		print_wakeups(f, snap);
 	else
 		fprintf(f, "\nwakeups and time asleep: not measured (sched tracepoints did not attach)\n");
-	print_io(f, snap);
+	report_io_text(f, snap);
+	print_ctl_per_wait(f, snap);
 	print_readiness(f, snap);
 	if (run->stacks)
 		print_stacks(f, snap, snap->ksyms);

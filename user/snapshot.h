@@ -92,6 +92,14 @@ __u64 allsys_calls(const struct snapshot *snap);
 /* The numbers with calls, most called first; returns how many (caller frees) */
 size_t allsys_sorted(const struct snapshot *snap, __u32 **out);
 
+/* IO of one kind of file, summed over the syscalls of a group */
+struct io_sum {
+	__u64 calls, data_calls, bytes;
+};
+
+/* report_io.c: sums[kind] over the syscalls of group (is_read, is_write, is_accept) */
+void snapshot_io(const struct snapshot *snap, int (*group)(unsigned int sys),
+		 struct io_sum sums[FD_KIND_NR]);
 /* Requests: socket reads that returned data */
 __u64 snapshot_requests(const struct snapshot *snap);
 
