@@ -42,7 +42,7 @@ static __always_inline void track_ctl(__u32 tgid, __u32 sys, __s32 epfd, struct 
 		add_interest(tgid, epfd, 1);
 		if (bpf_map_update_elem(&registered, &reg, &epfd, BPF_ANY))
 			__sync_fetch_and_add(&drops.interest_full, 1);
-		if (bpf_map_update_elem(&epdata, &dk, &fl->fd, BPF_ANY))
+		if (!light && bpf_map_update_elem(&epdata, &dk, &fl->fd, BPF_ANY))
 			__sync_fetch_and_add(&drops.fds_full, 1);
 	} else if (sys == MUX_EPOLL_CTL_DEL) {
 		add_interest(tgid, epfd, -1);
@@ -67,6 +67,8 @@ static __always_inline void fd_gone(__u32 tgid, __s32 fd)
 		bpf_map_delete_elem(&registered, &key);
 	}
 	bpf_map_delete_elem(&interest, &key);
+	if (light)
+		return;		/* no readiness rows */
 	st = bpf_map_lookup_elem(&fds, &fk);
 	if (!st)
 		return;

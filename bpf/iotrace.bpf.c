@@ -65,6 +65,8 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	switch (sys) {
 	case MUX_SELECT:
 	case MUX_PSELECT6: {
+		if (light)
+			break;	/* the sets are in user memory: fds watched unknown */
 		/* a trusted task pointer: direct loads, no helper calls */
 		struct task_struct *task = bpf_get_current_task_btf();
 		struct select_args sa = {
@@ -81,11 +83,18 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	}
 	case MUX_POLL:
 	case MUX_PPOLL:
-		poll_copies(fl, a1, sys == MUX_PPOLL ? (void *)a2 : NULL,
-			    sys == MUX_PPOLL ? (void *)a3 : NULL);
-		poll_events_in(fl, (void *)a0, fl->nfds);
 		if (sys == MUX_POLL && (int)a2 == 0)
 			fl->zero_timeout = 1;
+		if (light) {	/* fds watched: the entries, negative fds included */
+			fl->nfds = watched = a1;
+			break;
+		}
+		poll_copies(fl, a1, sys == MUX_PPOLL ? (void *)a2 : NULL,
+			    sys == MUX_PPOLL ? (void *)a3 : NULL);
+		/* P1's events check: a second user read, so on a sample of calls */
+		fl->events_read = 0;
+		if (rewrite_sampled(fl->call_seq + 1))
+			poll_events_in(fl, (void *)a0, fl->nfds);
 		break;		/* fds watched: counted at exit */
 	case MUX_EPOLL_WAIT:
 	case MUX_EPOLL_PWAIT:
@@ -109,7 +118,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 		 * per request with the same data, and a user read costs ~0.1 us.
 		 * Events whose data changed by a MOD are counted as unmapped.
 		 */
-		if (sys == MUX_EPOLL_CTL_ADD)
+		if (sys == MUX_EPOLL_CTL_ADD && !light)
 			bpf_probe_read_user(&ev, sizeof(ev), (void *)a3);
 		fl->epdata = ev.data;
 		fl->fd = a2;
@@ -196,7 +205,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	if (!s)
 		return;
 	s->restarts += restarted;
-	if (is_wait(x.sys))
+	if (is_wait(x.sys) && !light)
 		account_ready(s, fl, &x);	/* first: poll's walk counts fds watched */
 	account_call(s, fl, &x);
 	if (is_io(x.sys)) {
@@ -204,7 +213,8 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		__s32 fd = x.sys == MUX_SPLICE ? x.a2 : x.a0;
 
 		account_io(s, x.sys, ret, fd_kind(fd, btf));
-		fd_touched(tgid, fd);
+		if (!light)
+			fd_touched(tgid, fd);
 	}
 
 	if (ret < 0) {

@@ -46,6 +46,11 @@ static __always_inline void woken(void *ctx, struct task_struct *p)
 	struct wake_key *key = bpf_map_lookup_elem(&wake_scratch, &zero);
 	__u64 none = 0, *n;
 
+	if (light) {	/* the count per call only: no stack, no wakes row */
+		if (fl && fl->sys != MUX_NONE)
+			fl->wakeups++;
+		return;
+	}
 	if (!key)
 		return;
 	key->sys = MUX_OUTSIDE;

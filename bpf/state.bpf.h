@@ -8,6 +8,13 @@
 const volatile __u32 targ_tgid = 0;
 const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
 const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
+/*
+ * --light: no user-memory reads and no per-fd state (readiness, epoll data
+ * to fd, waker stacks): calls, errors, latency, timeouts, fds ready from the
+ * return value, fds watched from the arguments and the interest sets,
+ * sleeps and wakeups. The verifier drops the rest when it is set.
+ */
+const volatile bool light = false;
 __u32 stats_next = 0;				/* stats_fast slots handed out */
 /*
  * Set by user space before its final read: from then on nothing is

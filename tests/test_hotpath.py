@@ -147,3 +147,39 @@ def test_io_fd_kinds_with_raw_tp():
     report, out = attach([prog("io_kinds")], extra=["--raw-tp"])
     assert report["probes"]["syscalls"] == "raw_tp"
     check_io_kinds(report, out)
+
+
+def counts(row):
+    return {k: row[k] for k in ("calls", "failed", "errno", "interrupted", "timeouts")} | \
+        {"ready": row["fds_ready"]["total"],
+         "histogram": sum(b["count"] for b in row["latency"]["histogram"])}
+
+
+def test_light_keeps_the_counts_and_leaves_out_user_memory():
+    """--light on mux_calls: the same calls, errors, timeouts and fds ready
+    as the full mode; epoll's fds watched from the interest sets, poll's
+    from nfds; no readiness, rewrites or bytes copied."""
+    for name in ("select", "poll", "epoll_wait"):
+        full, _, _ = launch([prog("mux_calls"), name])
+        light, _, _ = launch([prog("mux_calls"), name], extra=["--light"])
+        f, l = full["syscalls"][name], light["syscalls"][name]
+        assert counts(l) == counts(f), (name, counts(l), counts(f))
+        assert (full["mode"], light["mode"]) == ("full", "light")
+        assert "waker stacks" in light["not_measured"]
+        assert l["readiness"]["reports"] == 0 and "rewrites" not in l, l
+        assert l["kernel"]["bytes_in"] == l["kernel"]["bytes_out"] == 0, l["kernel"]
+        w = l["fds_watched"]
+        if name == "epoll_wait":
+            assert w == f["fds_watched"], (w, f["fds_watched"])
+        elif name == "select":
+            assert (w["calls"], w["unreadable"]) == (0, 0), w
+        else:   # every entry of every call (EFAULT and EINVAL too): nfds
+            assert w["calls"] == f["calls"] and w["total"] >= f["fds_watched"]["total"], w
+        assert light["fds"] == [] and light["wakeups"]["top_stacks"] == []
+        check_io_kinds_light(light)
+
+
+def check_io_kinds_light(report):
+    """The IO rows keep their fd kinds in --light: the tally's write is a pipe."""
+    assert report["syscalls"]["write"]["fd_kinds"].get("pipe", {}).get("calls", 0) >= 1, \
+        report["syscalls"]["write"]

@@ -18,6 +18,7 @@
 #define OPT_PLOT	1008
 #define OPT_HTML	1009
 #define OPT_KEEP_RUNNING 1010
+#define OPT_LIGHT	1011
 
 #define INTERVAL_MIN	0.01	/* s */
 
@@ -69,6 +70,8 @@ static const struct argp_option option_list[] = {
 	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
 	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
 	  "Room for N thread x syscall figures (default: 64 threads in array slots, then 65536); beyond it calls are counted as lost", 0 },
+	{ "light", OPT_LIGHT, NULL, 0,
+	  "For production: calls, errors, latency, timeouts, fds ready and watched (from the arguments and epoll interest sets), sleeps and wakeups, IO by fd kind; no user-memory reads and no per-fd state (the report says what it leaves out)", 0 },
 	{ "raw-tp", OPT_RAW_TP, NULL, 0,
 	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
@@ -164,6 +167,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_KEEP_RUNNING:
 		opts->keep_running = true;
+		break;
+	case OPT_LIGHT:
+		opts->light = true;
 		break;
 	case OPT_RAW_TP:
 		opts->raw_tp = true;

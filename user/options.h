@@ -28,6 +28,7 @@ struct options {
 	bool threads;		/* --threads: per-thread tables in the text report */
 	bool stacks;		/* --stacks: top waker stacks in the text report */
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
+	bool light;		/* --light: no user-memory reads, no per-fd state */
 	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
 	struct sockaddr_in metrics_addr;
 	const char *plot_spec;	/* --plot: draw this JSON spec; no tracing */

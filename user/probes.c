@@ -103,6 +103,7 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 		return -errno;
 	skel->rodata->targ_tgid = tgids[0];
 	skel->rodata->targ_many = ntgids > 1 || o->follow;
+	skel->rodata->light = o->light;
 	if (o->stats_entries) {
 		/* the size asked for is the whole room: no array slots */
 		skel->rodata->stats_slots = 0;

@@ -120,6 +120,9 @@ static json_object *report_object(const struct snapshot *snap, const struct run_
 	add_double(root, "duration_s", run->elapsed_s);
 	add_str(root, "ended_by", run_end_name(run));
 	json_object_object_add(root, "probes", probes_json(run));
+	add_str(root, "mode", run->light ? "light" : "full");
+	if (run->light)
+		add_str(root, "not_measured", light_left_out);
 	json_object_object_add(root, "sources", sources_json(run));
 	if (run->epoll_read) {
 		json_object *e = json_object_new_object();

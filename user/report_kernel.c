@@ -23,7 +23,7 @@ static double per_call(__u64 v, const struct mux_stats *s)
 	return s->calls ? (double)v / s->calls : 0;
 }
 
-static void print_work(FILE *f, const struct snapshot *snap)
+static void print_work(FILE *f, const struct snapshot *snap, bool light)
 {
 	unsigned int s;
 
@@ -36,7 +36,10 @@ static void print_work(FILE *f, const struct snapshot *snap)
 		if (!is_mux(s) || !has(snap, s))
 			continue;
 		fprintf(f, "%-17s", mux_sys_name(s));
-		if (is_scan(s))
+		if (light && is_scan(s))	/* --light: no registrations, no bytes */
+			fprintf(f, " %6.2f lb %8.2f lb %9s", per_call(st->passes, st),
+				per_call(st->examined, st), "-");
+		else if (is_scan(s))
 			fprintf(f, " %6.2f lb %8.2f lb %9.2f", per_call(st->passes, st),
 				per_call(st->examined, st), per_call(st->registrations, st));
 		else if (s == MUX_EPOLL_CTL_ADD)
@@ -44,7 +47,11 @@ static void print_work(FILE *f, const struct snapshot *snap)
 				per_call(st->calls - (st->errors), st));
 		else
 			fprintf(f, " %8s %10s %9s", "-", "-", "-");
-		fprintf(f, " %9.1f %9.1f\n", per_call(st->bytes_in, st), per_call(st->bytes_out, st));
+		if (light)
+			fprintf(f, " %9s %9s\n", "-", "-");
+		else
+			fprintf(f, " %9.1f %9.1f\n", per_call(st->bytes_in, st),
+				per_call(st->bytes_out, st));
 	}
 }
 
@@ -198,7 +205,7 @@ static void print_stacks(FILE *f, const struct snapshot *snap, const struct ksym
 void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
 	if (snapshot_any(snap, is_mux))
-		print_work(f, snap);
+		print_work(f, snap, run->light);
 	print_rewrites(f, snap);
 	if (run->sched)
 		print_time(f, snap);

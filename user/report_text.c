@@ -176,6 +176,8 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct run_
 		run->sched ? ", tp_btf sched_switch+waking" : " (no sched tracepoints)",
 		run_exact_live(run) ? "" : "; tracepoints only");
 	print_exact(f, run);
+	if (run->light)
+		fprintf(f, "--light: not measured: %s\n", light_left_out);
 	if (run->epoll_read)
 		fprintf(f, "epoll state read from /proc %s: %u epoll fd%s, %u registrations%s\n",
 			run->follow ? "at attach and at fork time" : "at attach",

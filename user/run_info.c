@@ -20,6 +20,7 @@ void run_info_target(struct run_info *run, const struct target *t, const struct 
 	run->many = many;
 	run->all_threads = o->threads;
 	run->stacks = o->stacks;
+	run->light = o->light;
 }
 
 void run_info_probes(struct run_info *run, const struct probes *p, const struct deep *d)
@@ -68,3 +69,8 @@ const char *run_end_name(const struct run_info *run)
 	}
 	return "?";
 }
+
+const char *const light_left_out =
+	"fds watched by select/pselect6 (poll: array entries, negative fds included), "
+	"fds ready by fd and re-reports, what select/poll wrote back, bytes copied and "
+	"wait-queue registrations (derived), who woke the thread (waker stacks)";

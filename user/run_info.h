@@ -63,6 +63,7 @@ struct run_info {
 	/* what the text report shows */
 	bool all_threads;		/* --threads */
 	bool stacks;			/* --stacks */
+	bool light;			/* --light: what it leaves out is in light_left_out */
 };
 
 struct target;
@@ -76,6 +77,9 @@ void run_info_target(struct run_info *run, const struct target *t, const struct 
 		     bool many);
 void run_info_probes(struct run_info *run, const struct probes *p, const struct deep *d);
 void run_info_epoll(struct run_info *run, const struct epoll_seed *seed);
+
+/* --light: the figures it does not measure, one phrase */
+extern const char *const light_left_out;
 
 /* "duration", "Ctrl-C", "SIGTERM", "target exited" / "targets exited" */
 const char *run_end_name(const struct run_info *run);
