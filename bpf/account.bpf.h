@@ -107,7 +107,8 @@ __noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exi
 	s->runq_ns += fl->runq_ns;
 	s->slept_calls += fl->slept;
 	s->wakeups += fl->wakeups;
-	s->hist_oncpu[log2_slot(oncpu)]++;
+	if (!light)	/* --light: time asleep and wakeups, not their histograms */
+		s->hist_oncpu[log2_slot(oncpu)]++;
 	if (fl->slept && is_io(sys))
 		s->copy_ns += x->now - fl->on_ts;
 
@@ -133,7 +134,8 @@ __noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exi
 		if (fl->watched != WATCHED_UNKNOWN) {
 			examined = (__u64)fl->watched * passes;
 			s->examined += examined;
-			s->hist_examined[log2_slot(examined)]++;
+			if (!light)
+				s->hist_examined[log2_slot(examined)]++;
 		}
 	}
 

@@ -11,16 +11,29 @@
 #include "state.bpf.h"
 
 /* fds registered on epfd; WATCHED_UNKNOWN and *unknown = 1 if untracked */
-static __always_inline __u32 interest_size(__u32 tgid, __s32 epfd, __u32 *unknown)
+static __always_inline __u32 interest_size(struct inflight *fl, __u32 tgid, __s32 epfd,
+					   __u32 *unknown)
 {
 	struct interest_key key = { .tgid = tgid, .epfd = epfd };
-	__s64 *n = bpf_map_lookup_elem(&interest, &key);
+	__u64 gen = interest_gen;	/* read before the set: a change after it shows */
+	__s64 *n;
 
-	if (!n) {
-		*unknown = 1;
-		return WATCHED_UNKNOWN;
+	if (fl->ep_gen == gen + 1 && fl->ep_fd == epfd) {
+		*unknown = fl->ep_n == WATCHED_UNKNOWN;
+		return fl->ep_n;
 	}
-	return *n < 0 ? 0 : *n;
+	n = bpf_map_lookup_elem(&interest, &key);
+	fl->ep_n = !n ? WATCHED_UNKNOWN : *n < 0 ? 0 : *n;
+	fl->ep_fd = epfd;
+	fl->ep_gen = gen + 1;
+	*unknown = !n;
+	return fl->ep_n;
+}
+
+/* After a change to a set: every thread's cached size is stale */
+static __always_inline void interest_changed(void)
+{
+	__sync_fetch_and_add(&interest_gen, 1);
 }
 
 static __always_inline void add_interest(__u32 tgid, __s32 epfd, __s64 delta)
@@ -28,8 +41,10 @@ static __always_inline void add_interest(__u32 tgid, __s32 epfd, __s64 delta)
 	struct interest_key key = { .tgid = tgid, .epfd = epfd };
 	__s64 *n = bpf_map_lookup_elem(&interest, &key);
 
-	if (n)
+	if (n) {
 		__sync_fetch_and_add(n, delta);
+		interest_changed();
+	}
 }
 
 /* epoll_ctl succeeded: keep interest sets, fd -> epfd and data -> fd current. */
@@ -66,7 +81,8 @@ static __always_inline void fd_gone(__u32 tgid, __s32 fd)
 		add_interest(tgid, *epfd, -1);
 		bpf_map_delete_elem(&registered, &key);
 	}
-	bpf_map_delete_elem(&interest, &key);
+	if (!bpf_map_delete_elem(&interest, &key))
+		interest_changed();	/* an epoll fd closed: its number may come back */
 	if (light)
 		return;		/* no readiness rows */
 	st = bpf_map_lookup_elem(&fds, &fk);
@@ -88,6 +104,7 @@ static __always_inline void epoll_created(__u32 tgid, __s32 epfd)
 
 	if (bpf_map_update_elem(&interest, &key, &zero, BPF_ANY))
 		__sync_fetch_and_add(&drops.interest_full, 1);
+	interest_changed();
 }
 
 #endif

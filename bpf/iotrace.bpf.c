@@ -99,7 +99,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	case MUX_EPOLL_WAIT:
 	case MUX_EPOLL_PWAIT:
 	case MUX_EPOLL_PWAIT2:
-		watched = interest_size(tgid, a0, &unknown);
+		watched = interest_size(fl, tgid, a0, &unknown);
 		if (sys == MUX_EPOLL_PWAIT2 && a3)
 			fl->bytes_in += 16;
 		if (sys != MUX_EPOLL_WAIT && a4)

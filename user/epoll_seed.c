@@ -26,7 +26,7 @@ static int seed_one(struct iotrace_bpf *skel, pid_t pid, int epfd, struct epoll_
 	unsigned int events;
 	__s64 count = 0;
 	FILE *f;
-	int tfd;
+	int tfd, n;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, epfd);
 	f = fopen(path, "r");
@@ -35,7 +35,7 @@ static int seed_one(struct iotrace_bpf *skel, pid_t pid, int epfd, struct epoll_
 	while (fgets(line, sizeof(line), f)) {
 		struct interest_key reg = { .tgid = pid };
 		struct epdata_key dk = { .tgid = pid };
-		int n = sscanf(line, "tfd: %d events: %x data: %llx", &tfd, &events, &data);
+		n = sscanf(line, "tfd: %d events: %x data: %llx", &tfd, &events, &data);
 
 		if (n < 1)
 			continue;
@@ -50,7 +50,10 @@ static int seed_one(struct iotrace_bpf *skel, pid_t pid, int epfd, struct epoll_
 	}
 	fclose(f);
 	out->registrations += count;
-	return bpf_map_update_elem(bpf_map__fd(skel->maps.interest), &key, &count, BPF_ANY);
+	n = bpf_map_update_elem(bpf_map__fd(skel->maps.interest), &key, &count, BPF_ANY);
+	/* threads cache set sizes until this moves (bpf/interest.bpf.h) */
+	__sync_fetch_and_add(&skel->bss->interest_gen, 1);
+	return n;
 }
 
 int epoll_seed(struct iotrace_bpf *skel, pid_t pid, struct epoll_seed *out)

@@ -97,6 +97,14 @@ class Iotrace(Tool):
         return sum(self.report(tag)["drops"].values())
 
 
+class IotraceLight(Iotrace):
+    """iotrace --light: no user-memory reads, no per-fd state."""
+    name, label = "iotrace-light", "iotrace --light"
+
+    def argv(self, pid, tag):
+        return super().argv(pid, tag) + ["--light"]
+
+
 class Floor(Tool):
     """bench/progs/floor.bpf.c: empty tp_btf sys_enter + sys_exit with a tgid
     test and one counter (every syscall of the target, at sys_exit)."""
@@ -174,7 +182,7 @@ class Syscount(Tool):
             r"^(\w+)\s+(\d+)\s+[\d.]+$", text, re.M)}
 
 
-TOOLS = {t.name: t for t in (Iotrace(), Floor(), Syscount(), Bpftrace(), PerfTrace(), Strace())}
+TOOLS = {t.name: t for t in (Iotrace(), IotraceLight(), Floor(), Syscount(), Bpftrace(), PerfTrace(), Strace())}
 # the tools compared with iotrace in sections 1-3 and 5 (the floor is section 8's)
 TOOL_ORDER = ["iotrace", "syscount", "bpftrace", "perf", "strace"]
 
