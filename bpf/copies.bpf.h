@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Bytes the kernel copies between user and kernel memory per call, derived
- * from the arguments by the rules of fs/select.c and fs/eventpoll.c (see
- * shared/KERNEL.md). Nothing here is observed: the report says "derived".
+ * from the arguments by the rules of fs/select.c and fs/eventpoll.c.
+ * Nothing here is observed: the report says "derived".
  */
 #ifndef COPIES_BPF_H
 #define COPIES_BPF_H
 
 #include "state.bpf.h"
+#include "syscalls.bpf.h"
 
 #define EPOLL_EVENT_SIZE	12	/* packed on x86_64 */
 
@@ -71,14 +72,9 @@ static __always_inline void poll_copies(struct inflight *fl, __u32 nfds, const v
 		fl->bytes_in += 8;
 }
 
-static __always_inline bool is_interrupt(long ret)
-{
-	return ret == -4 || (ret <= -512 && ret >= -516);
-}
-
 static __always_inline __u32 poll_bytes_in(const struct inflight *fl, long ret)
 {
-	return fl->bytes_in + (ret == -22 /* EINVAL */ ? 0 : 8 * fl->nfds);
+	return fl->bytes_in + (ret == -EINVAL ? 0 : 8 * fl->nfds);
 }
 
 static __always_inline __u32 poll_bytes_out(const struct inflight *fl, long ret)

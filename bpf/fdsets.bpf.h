@@ -10,7 +10,7 @@
 #define FDSETS_BPF_H
 
 #include "iotrace.h"
-#include "hist.bpf.h"
+#include "bits.bpf.h"
 
 #define SET_CHUNK_WORDS		16	/* 1024 fds per chunk, glibc's FD_SETSIZE */
 #define SET_MAX_CHUNKS		64	/* up to 65536 fds */

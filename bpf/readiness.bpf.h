@@ -11,6 +11,7 @@
 
 #include "state.bpf.h"
 #include "fdsets.bpf.h"
+#include "maps.bpf.h"
 
 #define POLLNVAL	0x20
 #define EPOLL_CHUNK	16	/* events per read */
@@ -40,16 +41,12 @@ struct ready_walk {
 __noinline int fd_ready(__u32 tgid, __u32 tid, __u64 call_seq, __s32 fd)
 {
 	struct fd_key key = { .tgid = tgid, .fd = fd };
-	struct fd_state *st = bpf_map_lookup_elem(&fds, &key), zero = {};
+	struct fd_state zero = {}, *st = lookup_or_try_init(&fds, &key, &zero);
 	int rereport = 0;
 
 	if (!st) {
-		bpf_map_update_elem(&fds, &key, &zero, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&fds, &key);
-		if (!st) {
-			__sync_fetch_and_add(&drops.fds_full, 1);
-			return -1;
-		}
+		__sync_fetch_and_add(&drops.fds_full, 1);
+		return -1;
 	}
 	st->reports++;
 	if (st->reports > 1 && st->last_tid == tid && st->last_call + 1 == call_seq &&

@@ -121,6 +121,32 @@ def test_nonblocking_loop_eagain_count():
     assert report["per_request"]["eagain"] == facts["eagain"]
 
 
+def test_busy_target_errors_never_exceed_calls():
+    """A call still being made when the trace ends counts in calls, errors
+    and its errno alike: spin fails every read with EAGAIN until killed,
+    and the maps are read while it runs (-d), after counting has stopped."""
+    target = subprocess.Popen([prog("spin"), "--wait"], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(wait_for_line(target.stdout, "ready").split()[1])
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            tracer = subprocess.Popen([IOTRACE, "-p", str(pid), "-d", "1", "-j", out.name],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True)
+            wait_for_line(tracer.stderr, "Tracing PID")
+            target.send_signal(signal.SIGUSR1)
+            assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
+            assert target.poll() is None, "spin stopped before the trace ended"
+            report = json.load(open(out.name))
+    finally:
+        target.kill()
+        target.wait()
+    assert_detached(pid)
+    r = report["syscalls"]["read"]
+    assert r["calls"] > 1000, r["calls"]
+    assert (r["failed"], r["errno"]) == (r["calls"], {"EAGAIN": r["calls"]}), \
+        (r["calls"], r["failed"], r["errno"])
+
+
 def test_level_triggered_listener_rereported():
     """S6: a pending connection never accepted is reported on every select."""
     n = 6

@@ -21,6 +21,7 @@
 #include "deep_probes.h"
 #include "epoll_seed.h"
 #include "intervals.h"
+#include "metrics.h"
 #include "options.h"
 #include "probes.h"
 #include "procs.h"
@@ -45,13 +46,14 @@ static double now_s(void)
 }
 
 /*
- * Sleep until the target exits, a signal arrives or `until` passes. Wake
- * every REFRESH_S to read the CPU times (a process its parent reaps keeps
- * the last one) and, with several processes, to notice exits and forks.
+ * Sleep until the target exits (if watch_exit), a signal arrives or
+ * `until` passes. Wake every REFRESH_S to read the CPU times (a process
+ * its parent reaps keeps the last one) and, with several processes, to
+ * notice exits and forks.
  */
 #define REFRESH_S	0.2
 
-static void wait_for(const struct target *t, bool many, double until)
+static void wait_for(const struct target *t, bool watch_exit, double until)
 {
 	struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
 	double left = until - now_s();
@@ -59,7 +61,7 @@ static void wait_for(const struct target *t, bool many, double until)
 	if (left > REFRESH_S)
 		left = REFRESH_S;
 	if (left > 0 && !stop_signal)
-		poll(&pfd, many ? 0 : 1, (int)(left * 1000) + 1);
+		poll(&pfd, watch_exit ? 1 : 0, (int)(left * 1000) + 1);
 }
 
 /* -p: every pid must be a live user process. */
@@ -118,6 +120,27 @@ static FILE *open_json(const char *path)
 	return f;
 }
 
+static struct metrics *start_metrics(const struct options *o, const struct probes *p)
+{
+	struct metrics_conf conf = { .addr = o->metrics_addr, .per_thread = o->threads,
+				     .probes = p->flavour, .sched = p->sched };
+
+	return metrics_start(&conf, p->skel);
+}
+
+static void stop_metrics(struct metrics *m)
+{
+	unsigned long ok, failed;
+
+	if (!m)
+		return;
+	metrics_counts(m, &ok, &failed);
+	metrics_stop(m);
+	fprintf(stderr, "iotrace: --metrics answered %lu scrapes%s", ok, failed ? "" : "\n");
+	if (failed)
+		fprintf(stderr, ", %lu failed to read the maps\n", failed);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = {};
@@ -132,6 +155,7 @@ int main(int argc, char **argv)
 	struct intervals iv = {};
 	struct run_info run = {};
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct metrics *metrics = NULL;
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
@@ -205,19 +229,24 @@ int main(int argc, char **argv)
 		err = 1;
 	}
 
+	if (opts.metrics && !(metrics = start_metrics(&opts, &probes)))
+		goto cleanup;
+
 	start = now_s();
 	end = opts.duration ? start + opts.duration : 1e300;
 	next_tick = opts.interval ? start + opts.interval : 1e300;
 	run.end = RUN_END_DURATION;
 	while (now_s() < end) {
-		wait_for(target, many, next_tick < end ? next_tick : end);
+		/* one process: its exit ends the wait (once exited, an exporter sleeps on) */
+		wait_for(target, !many && !metrics, next_tick < end ? next_tick : end);
 		/* before all_exited reaps a launched command: a zombie's stat is its last */
 		cpu_sample(&cpu);
 		if (stop_signal) {
 			run.end = stop_signal == SIGINT ? RUN_END_SIGINT : RUN_END_SIGTERM;
 			break;
 		}
-		if (all_exited(targets, ntargets, &probes, many, &seed, &cpu)) {
+		/* an exporter keeps serving the final counts until it is stopped */
+		if (all_exited(targets, ntargets, &probes, many, &seed, &cpu) && !metrics) {
 			run.end = RUN_END_EXITED;
 			break;
 		}
@@ -229,6 +258,10 @@ int main(int argc, char **argv)
 		}
 	}
 	run.elapsed_s = now_s() - start;
+	/* counting stops first: a call is read in calls and errno counts alike */
+	probes.skel->bss->stopped = true;
+	stop_metrics(metrics);
+	metrics = NULL;
 	cpu_sample(&cpu);
 	if (target->launched && target->exit_status >= 0)
 		cpu_reaped(&cpu, target->pid, &target->rusage);
@@ -251,6 +284,7 @@ int main(int argc, char **argv)
 	snapshot_free(&snap);
 
 cleanup:
+	metrics_stop(metrics);
 	snapshot_free(&iv.prev);
 	run_info_free(&run);
 	cpu_free(&cpu);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "compare.h"
+#include "metrics.h"
 #include "numparse.h"
 #include "options.h"
 
@@ -13,6 +14,7 @@
 #define OPT_RAW_TP	1004
 #define OPT_COMPARE	1005
 #define OPT_INTERVAL_JSON 1006
+#define OPT_METRICS	1007
 
 #include <string.h>
 
@@ -37,6 +39,7 @@ static const char doc[] =
 "    iotrace --threads -p 1234    # add per-thread tables\n"
 "    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
 "    iotrace --compare epoll.json poll.json   # two servers, per request\n"
+"    iotrace --metrics 9464 -f -p $(pgrep -o nginx)  # a Prometheus exporter\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
 "Latency percentiles are read from a histogram with 8 buckets per power of\n"
@@ -62,6 +65,8 @@ static const struct argp_option option_list[] = {
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
 	{ "compare", OPT_COMPARE, NULL, 0,
 	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
+	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -142,6 +147,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RAW_TP:
 		opts->raw_tp = true;
+		break;
+	case OPT_METRICS:
+		if (metrics_parse_addr(arg, &opts->metrics_addr))
+			exit(2);
+		opts->metrics = true;
 		break;
 	case OPT_BTF:
 		opts->btf_path = arg;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 
 #define MAX_PIDS	64	/* -p PID,PID,... */
 
@@ -26,6 +27,8 @@ struct options {
 	bool threads;		/* --threads: per-thread tables in the text report */
 	bool stacks;		/* --stacks: top waker stacks in the text report */
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
+	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
+	struct sockaddr_in metrics_addr;
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */
