@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import unittest
 
 from helpers import IOTRACE, assert_detached, attach, launch, last_json_line, prog, \
     wait_for_line
@@ -233,3 +234,27 @@ def test_io_uring_enter_time_and_wakeups_in_the_text_report():
     line = re.search(r"^  io_uring_enter +(\d+) (.*)$", text, re.M)
     assert line and int(line.group(1)) == w["total"], text
     assert f"io_uring {w['by_class']['io_uring']}" in line.group(2), line.group(0)
+
+
+def test_rewrites_line_in_the_text_report():
+    """S7, P1: the text kernel section prints what select and poll wrote
+    back (per call), the JSON rewrites object's figures."""
+    for name in ("select", "poll"):
+        report, _, r = launch([prog("mux_calls"), name])
+        w = report["syscalls"][name].get("rewrites")
+        if not w:
+            raise unittest.SkipTest("the BPF programs do not read the arguments back yet")
+        n = w["calls"]
+        line = re.search(rf"^{name} +(\d+) calls: (.*)$", r.stdout.split("WRITTEN BACK")[1],
+                         re.M)
+        assert line and int(line.group(1)) == n, r.stdout
+        if name == "select":
+            left = w["timeout_left_ns"] / w["timeout_rewritten"] if w["timeout_rewritten"] else 0
+            want = (f"{w['set_bits_in'] / n:.2f} bits in, {w['set_bits_out'] / n:.2f} out; "
+                    f"timeout rewritten {100 * w['timeout_rewritten'] / n:.0f}%, "
+                    f"{fmt_ns(left) if w['timeout_rewritten'] else '-'} left")
+        else:
+            want = (f"{w['pollfds_reread'] / n:.2f} pollfds re-read, "
+                    f"{w['revents_set'] / n:.2f} with revents, {w['events_kept'] / n:.2f} "
+                    "events kept")
+        assert line.group(2) == want, (line.group(0), want)
