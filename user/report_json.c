@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The final report as JSON (schema in README.md, "JSON output"). */
+/* The final report as JSON (schema in doc/json.md). */
 #include <errno.h>
 #include <string.h>
 #include "report_json.h"
@@ -27,7 +27,7 @@ static json_object *sources_json(const struct run_info *run)
 		"derived: none for a zero timeout or an error; up to the first ready fd when the "
 		"first pass found one; every polled fd when the call slept");
 	add_str(o, "kernel.bytes_in, kernel.bytes_out",
-		"derived: from the arguments by the kernel's copy rules (shared/KERNEL.md)");
+		"derived: from the arguments by the kernel's copy rules (doc/figures.md)");
 	add_str(o, "time, wakeups", "observed: tp_btf/sched_switch and tp_btf/sched_waking");
 	add_str(o, "readiness", "observed: fd sets / revents / events read back at syscall exit; "
 		"epoll events map to fds through the data given at epoll_ctl(ADD) or in /proc "

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The JSON report's parts (schema in README.md, "JSON output"). */
+/* The JSON report's parts (schema in doc/json.md). */
 #ifndef IOTRACE_REPORT_JSON_H
 #define IOTRACE_REPORT_JSON_H
 
