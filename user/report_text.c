@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The text report: header (what, how long, probes, CPU), the per-syscall
+ * counts and latencies, errnos, threads, histograms; and the -i summaries.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
