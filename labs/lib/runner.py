@@ -84,12 +84,12 @@ def print_lab(out, f=sys.stdout):
         print("(figures measured once for %s, which shares this experiment)"
               % out.shared_with, file=f)
     if lab.figures:
-        print("%-44s %12s  %s" % ("FIGURE", "VALUE", "UNIT"), file=f)
+        print("%-52s %10s  %s" % ("FIGURE", "VALUE", "UNIT"), file=f)
         for k, fig in lab.figures.items():
             sp = lab.spreads.get(k)
             extra = "  (spread %.0f%%, %s..%s)" % (100 * sp["spread"], sp["min"], sp["max"]) \
                 if sp else ""
-            print("%-44s %12s  %s%s" % (k, fig["value"], fig["unit"], extra), file=f)
+            print("%-52s %10s  %s%s" % (k, fig["value"], fig["unit"], extra), file=f)
     for t in lab.tables:
         print("\n" + page.text_table(t), file=f)
     for n in lab.notes:
