@@ -75,3 +75,229 @@ def test_read_phases_verdicts():
     h = dict(f, **{"blocking reads that slept per data read": 0.5,
                    "nonblocking EAGAIN per request": 5})
     assert kind("M2", h) == kind("M3", h) == "inconclusive"
+
+
+def test_busy_poll_verdicts():
+    def f(spin_cpu=1.0, ep_cpu=0.0, spin_p50=40.0, gap_p50=300.0, ep_p50=40.0):
+        out = {"noise": 0.0}
+        for n, cpu, p50 in (("epoll", ep_cpu, ep_p50), ("nonblocking", spin_cpu, spin_p50),
+                            ("nonblocking --sleep-us 500", 0.02, gap_p50)):
+            out.update({n + ": CPU while idle": cpu, n + ": p50": p50, n + ": throughput": 1e4})
+        return out
+    assert kind("M4", f(spin_p50=80)) == "holds"
+    assert kind("M4", f()) == "holds only when"
+    assert kind("M4", f(spin_cpu=0.1)) == "does not hold"
+    assert kind("M4", f(ep_cpu=0.5)) == "does not hold"
+
+
+def test_syscalls_per_request_verdicts():
+    f = {"blocking 1 conn: syscalls per request": 2.0, "select 1 conn: syscalls per request": 4,
+         "epoll 1 conn: syscalls per request": 4.0, "blocking 1 conn untraced: throughput": 6e3,
+         "epoll 1 conn untraced: throughput": 5e3, "epoll 50 conns: waits per request": 0.8,
+         "noise": 0.0}
+    assert kind("M5", f) == "holds"
+    assert kind("M5", dict(f, **{"epoll 50 conns: waits per request": 0.07})) == \
+        "holds only when"
+    assert kind("M5", dict(f, **{"epoll 1 conn untraced: throughput": 9e3})) == "does not hold"
+    assert kind("M5", dict(f, **{"select 1 conn: syscalls per request": 2.5})) == \
+        "does not hold"
+
+
+def test_few_connections_verdicts():
+    def f(epoll):
+        out = {"noise": 0.0}
+        for i, n in enumerate((1, 4, 16)):
+            out.update({"blocking %d conns: throughput" % n: 1e4, "blocking %d conns: p99" % n: 1,
+                        "epoll %d conns: throughput" % n: epoll[i], "epoll %d conns: p99" % n: 1})
+        return out
+    assert kind("M6", f([1e4, 1.1e4, 0.9e4])) == "holds"
+    assert kind("M6", f([1e4, 1.1e4, 9e4])) == "holds only when"
+    assert kind("M6", f([2e4, 5e4, 9e4])) == "does not hold"
+
+
+def test_thread_cost_verdicts():
+    def f(rss_b=18.0, sw_b=5e4, threads=1001):
+        out = {}
+        for m, rss, sw, th in (("blocking", rss_b, sw_b, threads), ("epoll", 9.5, 100, 1)):
+            out.update({"%s 10 conns: RSS" % m: 1.7, "%s 1000 conns: RSS" % m: rss,
+                        "%s 1000 conns: threads" % m: th,
+                        "%s 1000 conns: context switches per second" % m: sw})
+        return out
+    assert kind("M7", f()) == "holds"
+    assert kind("M7", f(rss_b=10.0)) == "holds only when"
+    assert kind("M7", f(rss_b=10.0, sw_b=150)) == "does not hold"
+
+
+def test_sigio_and_uring_verdicts():
+    f = {"requests": 100, "throughput": 1e4, "wakeups": 50, "wakeups by a signal": 50,
+         "signal wakeups through send_sigio (top stacks)": 50,
+         "multiplexing waits per request": 0, "EAGAIN reads per request": 3}
+    assert kind("M8", f) == "holds"
+    assert kind("M8", dict(f, **{"wakeups by a signal": 0})) == "does not hold"
+    assert kind("M8", dict(f, **{"wakeups by a signal": 30})) == "inconclusive"
+    g = {"requests (loadgen)": 100, "read/write/accept syscalls": 0,
+         "io_uring_enter calls per request": 0.8, "wakeups in io_uring_enter": 50,
+         "wakeups by io_uring": 50, "share of the trace asleep in io_uring_enter": 0.4}
+    assert kind("M9", g) == "holds only when"
+    assert kind("M9", dict(g, **{"share of the trace asleep in io_uring_enter": 0.01})) == \
+        "holds"
+    assert kind("M9", dict(g, **{"read/write/accept syscalls": 300})) == "does not hold"
+    assert kind("M9", dict(g, **{"wakeups by io_uring": 10})) == "inconclusive"
+
+
+def test_slow_handler_verdicts():
+    def f(sel, ep, blk):
+        out = {"slow handler": 200}
+        for m, mx in (("select", sel), ("epoll", ep), ("blocking", blk)):
+            out.update({m + ": others' max": mx, m + ": others' p99": mx})
+        return out
+    assert kind("M10", f(201, 199, 3)) == "holds"
+    assert kind("M10", f(5, 4, 3)) == "does not hold"
+    assert kind("M10", f(201, 199, 150)) == "inconclusive"
+
+
+def _scan(sel_in=(24, 184), sel_out=184, examined=(12, 476), regs=479, pollwake=1.0,
+          poll_in=(96, 3888)):
+    f = {}
+    for m in ("select", "poll"):
+        for i, n in enumerate((10, 500)):
+            p = "%s %d idle: " % (m, n)
+            f.update({p + "fds watched per call": (12, 478)[i], p + "fds ready per call": 1.5,
+                      p + "fds examined per pass": examined[i],
+                      p + "registrations per call that slept": regs,
+                      p + "wakeups by pollwake": pollwake,
+                      p + "bytes in per call": (sel_in if m == "select" else poll_in)[i],
+                      p + "bytes out per call": sel_out})
+    return f
+
+
+def test_scan_cost_verdicts():
+    assert kind("S1", _scan()) == kind("S2", _scan()) == kind("S3", _scan()) == \
+        kind("P2", _scan()) == "holds"
+    assert kind("S1", _scan(sel_out=0)) == kind("S1", _scan(sel_in=(24, 25))) == "does not hold"
+    assert kind("S1", _scan(sel_in=(24, 40))) == "inconclusive"
+    assert kind("S2", _scan(examined=(2, 3))) == "does not hold"
+    assert kind("S2", _scan(examined=(12, 300))) == "inconclusive"
+    assert kind("S3", _scan(regs=5)) == "does not hold"
+    assert kind("S3", _scan(regs=300)) == "inconclusive"
+    assert kind("P2", _scan(poll_in=(96, 100))) == "does not hold"
+    assert kind("P2", _scan(poll_in=(96, 2000))) == "inconclusive"
+
+
+def test_select_sleep_verdicts():
+    f = {"calls per case (K)": 10, "select calls": 20, "calls that slept": 20,
+         "asleep per call": 12.0, "passes per call": 2.0, "woken by the timer": 10,
+         "woken by pollwake": 10}
+    assert kind("S4", f) == "holds"
+    assert kind("S4", dict(f, **{"passes per call": 1.0})) == "does not hold"
+    assert kind("S4", dict(f, **{"woken by pollwake": 4})) == "inconclusive"
+
+
+def test_fd_limits_verdicts():
+    f = {"calls per case": 20, "raw select found fd 3000 ready": 20,
+         "python select.select refused fd 3000": 1, "poll found fd 3000 ready": 20,
+         "poll failed": 0, "epoll_ctl(ADD) done": 2042, "open-file limit": 2048,
+         "epoll_ctl(ADD) failed": 0, "fds open at the end": 2048,
+         "fs.epoll.max_user_watches": 5491511, "fs.nr_open": 1048576}
+    assert kind("S5", f) == "holds only when"
+    assert kind("S5", dict(f, **{"python select.select refused fd 3000": 0})) == "does not hold"
+    assert kind("S5", dict(f, **{"raw select found fd 3000 ready": 0})) == "holds"
+    assert kind("S5", dict(f, **{"raw select found fd 3000 ready": 7})) == "inconclusive"
+    assert kind("P1", f) == "holds"
+    assert kind("P1", dict(f, **{"poll found fd 3000 ready": 0})) == "does not hold"
+    assert kind("P1", dict(f, **{"poll found fd 3000 ready": 9})) == "inconclusive"
+    assert kind("P1", dict(f, **{"poll events kept (observed)": 0,
+                                 "poll revents set (observed)": 20})) == "does not hold"
+    assert kind("E6", f) == "holds"
+    assert kind("E6", dict(f, **{"fs.epoll.max_user_watches": 100000})) == "holds only when"
+    assert kind("E6", dict(f, **{"epoll_ctl(ADD) failed": 3})) == "does not hold"
+
+
+def test_level_triggered_verdicts():
+    f = {"calls per case": 50, "listener reports": 50, "listener re-reports": 49,
+         "writable reports": 50, "full reports": 0, "lt reports": 50, "et reports": 1}
+    assert kind("S6", f) == kind("S8", f) == kind("E5", f) == "holds"
+    g = dict(f, **{"listener reports": 1, "writable reports": 0, "et reports": 50})
+    assert kind("S6", g) == kind("S8", g) == kind("E5", g) == "does not hold"
+    h = dict(f, **{"listener reports": 20, "full reports": 50, "lt reports": 1})
+    assert kind("S6", h) == kind("S8", h) == kind("E5", h) == "inconclusive"
+
+
+def test_rewrites_verdicts():
+    f = {"set bits in per call": 3, "set bits out per call": 1, "timeouts rewritten": 1.0,
+         "time left per rewritten timeout": 49.9, "poll revents set per call": 1,
+         "poll events kept per call": 3}
+    assert kind("S7", f) == "holds"
+    assert kind("S7", dict(f, **{"timeouts rewritten": 0.0})) == "holds only when"
+    assert kind("S7", dict(f, **{"timeouts rewritten": 0.0, "set bits out per call": 3})) == \
+        "does not hold"
+
+
+def test_epoll_copies_verdicts():
+    f = {"connections (epoll_ctl ADD expected)": 100, "epoll_ctl(ADD) calls": 100,
+         "bytes in per epoll_ctl(ADD) (derived)": 12.0, "bytes in per epoll_wait (derived)": 0,
+         "epoll_wait calls": 1000, "registrations per epoll_ctl(ADD) (derived)": 1.0,
+         "epoll_wait wakeups": 300, "wakeups by ep_poll_callback": 300,
+         "fds ready per epoll_wait": 2.5, "fds watched per epoll_wait": 101,
+         "bytes out per ready event (derived)": 12.0, "mmap of an epoll fd: errno": 19}
+    assert kind("E1", f) == kind("E2", f) == "holds"
+    assert kind("E4", f) == "does not hold"
+    assert kind("E1", dict(f, **{"bytes in per epoll_wait (derived)": 1212})) == "does not hold"
+    assert kind("E1", dict(f, **{"epoll_ctl(ADD) calls": 400})) == "inconclusive"
+    assert kind("E2", dict(f, **{"wakeups by ep_poll_callback": 0})) == "does not hold"
+    assert kind("E2", dict(f, **{"epoll_wait wakeups": 0})) == "inconclusive"
+    assert kind("E4", dict(f, **{"mmap of an epoll fd: errno": 0,
+                                 "bytes out per ready event (derived)": 0})) == "holds"
+    assert kind("E4", dict(f, **{"mmap of an epoll fd: errno": 0})) == "inconclusive"
+
+
+def _scaling(epoll_slope_ns=0.0, epoll_kept=1.0, poll_kept=0.3):
+    f = {}
+    for m, per in (("select", 60.0), ("poll", 60.0), ("epoll", epoll_slope_ns)):
+        for n in (10, 100, 1000, 10000):
+            f["%s %d fds: ns per call" % (m, n)] = 500 + per * n
+        f["%s slope" % m] = per
+    for m, kept in (("poll", poll_kept), ("epoll", epoll_kept), ("select", 0.9)):
+        f["%s throughput kept at most idle" % m] = kept
+        f["%s 10000 idle: throughput" % m] = 1e5 * kept
+    return f
+
+
+def test_epoll_scaling_verdicts():
+    assert kind("E3", _scaling()) == "holds"
+    assert kind("E3", _scaling(epoll_slope_ns=50)) == "does not hold"
+    assert kind("E3", _scaling(poll_kept=0.9)) == "inconclusive"
+    assert kind("E3", _scaling(epoll_slope_ns=15)) == "inconclusive"
+
+
+def test_epoll_ctl_cost_verdicts():
+    f = {"mod-per-request: epoll_ctl per request": 2.0, "default: epoll_ctl per request": 0.0,
+         "mod-per-request: throughput (untraced)": 8e4, "default: throughput (untraced)": 1e5,
+         "mod-per-request: epoll_ctl(MOD) mean latency": 500, "noise": 0.0}
+    assert kind("E7", f) == "holds"
+    assert kind("E7", dict(f, **{"mod-per-request: throughput (untraced)": 1.2e5})) == \
+        "does not hold"
+    assert kind("E7", dict(f, **{"mod-per-request: throughput (untraced)": 0.97e5})) == \
+        "inconclusive"
+    # a wide run-to-run spread widens the band: 20% lower is then noise
+    assert kind("E7", dict(f, noise=0.15)) == "inconclusive"
+
+
+def test_python_frontends_verdicts():
+    f = {"select.select: select calls": 0, "select.select: pselect6 calls": 5000,
+         "DefaultSelector: epoll_wait calls": 4000, "DefaultSelector: epoll_pwait calls": 0,
+         "DefaultSelector: select calls": 0, "DefaultSelector: pselect6 calls": 0,
+         "ThreadingTCPServer: threads that read": 4, "clients": 4,
+         "ThreadingTCPServer: threads that wait in a multiplexer": 1,
+         "ThreadingTCPServer: poll calls": 4}
+    assert kind("Y1", f) == "does not hold"
+    assert kind("Y1", dict(f, **{"select.select: select calls": 5000,
+                                 "select.select: pselect6 calls": 0})) == "holds"
+    assert kind("Y1", dict(f, **{"select.select: pselect6 calls": 0})) == "inconclusive"
+    assert kind("Y2", f) == "holds"
+    assert kind("Y2", dict(f, **{"DefaultSelector: epoll_wait calls": 0,
+                                 "DefaultSelector: select calls": 9})) == "does not hold"
+    assert kind("Y2", dict(f, **{"DefaultSelector: epoll_wait calls": 0})) == "inconclusive"
+    assert kind("Y3", f) == "holds"
+    assert kind("Y3", dict(f, **{"ThreadingTCPServer: threads that read": 1})) == "does not hold"
+    assert kind("Y3", dict(f, **{"ThreadingTCPServer: threads that read": 2})) == "inconclusive"
