@@ -38,6 +38,23 @@ class Lab:
                                    "spread": round(stats.spread(samples[k]), 4)}
         return med
 
+    def interleave(self, fns, units):
+        """fns: [fn() -> {name: number}]. Runs them round-robin (3 rounds in
+        quick mode, 5 in full), so a burst of other work on the machine hits
+        every variant alike; records medians and spreads like repeat()."""
+        rounds = 3 if self.quick else 5
+        samples = {}
+        for _ in range(rounds):
+            for fn in fns:
+                for k, v in fn().items():
+                    samples.setdefault(k, []).append(v)
+        med = {}
+        for k, vs in samples.items():
+            med[k] = self.fig(k, stats.median(vs), units.get(k, ""))
+            self.spreads[k] = {"min": _round(min(vs)), "max": _round(max(vs)),
+                               "spread": round(stats.spread(vs), 4)}
+        return med
+
     def noise(self, *names):
         """The widest run-to-run spread among names (a fraction; 0 for one run)."""
         return max([self.spreads.get(n, {}).get("spread", 0.0) for n in names] + [0.0])

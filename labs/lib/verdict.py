@@ -64,6 +64,19 @@ def compare(a, b, band):
     return 0
 
 
+# Runs of the same variant that differ by more than this (max-min over
+# median) say the machine was too busy to compare anything.
+TOO_NOISY = 0.5
+
+
+def too_noisy(figures, key="noise"):
+    """The inconclusive verdict's reason when the runs disagree too much, or None."""
+    n = figures.get(key, 0.0)
+    if n > TOO_NOISY:
+        return "runs of the same variant differ by %.0f%%: the machine is too busy" % (100 * n)
+    return None
+
+
 def noise_band(base, figures, key="noise"):
     """The band to trust: the lab's stated base, or twice the run-to-run
     spread measured for the compared figures when that is wider."""
