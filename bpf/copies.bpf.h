@@ -1,24 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Bytes the kernel copies between user and kernel memory per call, derived
- * from the arguments by the rules of fs/select.c and fs/eventpoll.c (see
- * shared/KERNEL.md). Nothing here is observed: the report says "derived".
+ * from the arguments by the rules of fs/select.c and fs/eventpoll.c.
+ * Nothing here is observed: the report says "derived".
  */
 #ifndef COPIES_BPF_H
 #define COPIES_BPF_H
 
 #include "state.bpf.h"
+#include "syscalls.bpf.h"
 
 #define EPOLL_EVENT_SIZE	12	/* packed on x86_64 */
 
 /*
  * A 16-byte timeval/timespec: copied in if given; remaining time copied
  * back if non-zero. pre: its value when already read (select's span).
+ * The value is kept in fl->tmo, to see at exit what the kernel wrote back.
  */
 static __always_inline void timeout_in(struct inflight *fl, const void *utime, const __s64 *pre)
 {
 	__s64 t[2] = {};
 
+	fl->tmo_read = 0;
 	if (!utime)
 		return;
 	fl->bytes_in += 16;
@@ -28,6 +31,9 @@ static __always_inline void timeout_in(struct inflight *fl, const void *utime, c
 	} else if (bpf_probe_read_user(t, sizeof(t), utime)) {
 		return;
 	}
+	fl->tmo[0] = t[0];
+	fl->tmo[1] = t[1];
+	fl->tmo_read = 1;
 	if (!t[0] && !t[1])
 		fl->zero_timeout = 1;
 	else
@@ -71,14 +77,9 @@ static __always_inline void poll_copies(struct inflight *fl, __u32 nfds, const v
 		fl->bytes_in += 8;
 }
 
-static __always_inline bool is_interrupt(long ret)
-{
-	return ret == -4 || (ret <= -512 && ret >= -516);
-}
-
 static __always_inline __u32 poll_bytes_in(const struct inflight *fl, long ret)
 {
-	return fl->bytes_in + (ret == -22 /* EINVAL */ ? 0 : 8 * fl->nfds);
+	return fl->bytes_in + (ret == -EINVAL ? 0 : 8 * fl->nfds);
 }
 
 static __always_inline __u32 poll_bytes_out(const struct inflight *fl, long ret)

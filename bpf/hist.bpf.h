@@ -1,33 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Histogram slot of a value: see HIST_* in iotrace.h. */
+/* Histogram slot of a latency: see HIST_* in iotrace.h. */
 #ifndef HIST_BPF_H
 #define HIST_BPF_H
 
 #include "iotrace.h"
-
-/* Bits set in x (SWAR: BPF has no popcount instruction). */
-static __always_inline __u32 popcount64(__u64 x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (x * 0x0101010101010101ULL) >> 56;
-}
-
-/*
- * floor(log2(v)) for v > 0, without branches: every branch would multiply
- * the paths the verifier walks through the rest of the program.
- */
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	v |= v >> 1;
-	v |= v >> 2;
-	v |= v >> 4;
-	v |= v >> 8;
-	v |= v >> 16;
-	v |= v >> 32;
-	return popcount64(v) - 1;
-}
+#include "bits.bpf.h"
 
 static __always_inline __u32 hist_slot(__u64 v)
 {

@@ -8,6 +8,7 @@
 #define SCHED_BPF_H
 
 #include "state.bpf.h"
+#include "maps.bpf.h"
 
 static __always_inline void switched_out(struct task_struct *prev, bool runnable)
 {
@@ -43,30 +44,24 @@ static __always_inline void woken(void *ctx, struct task_struct *p)
 	struct inflight *fl = inflight_of(p->pid, false);
 	__u32 zero = 0;
 	struct wake_key *key = bpf_map_lookup_elem(&wake_scratch, &zero);
-	__u64 one = 1, *n;
-	long err;
+	__u64 none = 0, *n;
 
 	if (!key)
 		return;
 	key->sys = MUX_OUTSIDE;
 	key->pad = 0;
 	if (fl && fl->sys != MUX_NONE) {
-		key->sys = fl->sys & 0xff;
+		key->sys = sys_plain(fl->sys);
 		fl->wakeups++;
 	}
 	/* fills the rest of ips with zeros, or all of it on failure */
 	bpf_get_stack(ctx, key->ips, sizeof(key->ips), 0);
 	bpf_get_current_comm(key->waker, sizeof(key->waker));
-	n = bpf_map_lookup_elem(&wakes, key);
-	if (n) {
+	/* several CPUs may wake threads with the same stack: atomic adds */
+	n = lookup_or_try_init(&wakes, key, &none);
+	if (n)
 		__sync_fetch_and_add(n, 1);
-		return;
-	}
-	/* two CPUs may insert the same key at once: the loser adds instead */
-	err = bpf_map_update_elem(&wakes, key, &one, BPF_NOEXIST);
-	if (err == -17 /* EEXIST */ && (n = bpf_map_lookup_elem(&wakes, key)))
-		__sync_fetch_and_add(n, 1);
-	else if (err)
+	else
 		__sync_fetch_and_add(&drops.wakes_full, 1);
 }
 

@@ -9,6 +9,12 @@ const volatile __u32 targ_tgid = 0;
 const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
 const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
 __u32 stats_next = 0;				/* stats_fast slots handed out */
+/*
+ * Set by user space before its final read: from then on nothing is
+ * counted, so a call is in its row's calls, errors and errno counts
+ * alike (a busy target's calls would otherwise land between the reads).
+ */
+bool stopped = false;
 
 #define STATS_IN_HASH		0xffffffffu
 
@@ -33,7 +39,8 @@ struct {
  */
 static __always_inline bool is_traced(__u32 tgid)
 {
-	return tgid == targ_tgid || (targ_many && bpf_map_lookup_elem(&targets, &tgid));
+	return (tgid == targ_tgid || (targ_many && bpf_map_lookup_elem(&targets, &tgid))) &&
+	       !stopped;
 }
 
 /*
@@ -53,7 +60,7 @@ struct inflight {
 	__u64 sleep_ns;		/* asleep inside the call */
 	__u64 runq_ns;		/* preempted inside the call */
 	__u64 epdata;		/* epoll_ctl: the event's data */
-	__u32 sys;		/* enum mux_sys (| 0x100 if restarted), MUX_NONE outside */
+	__u32 sys;		/* enum mux_sys (| SYS_RESTARTED), MUX_NONE outside */
 	__u32 watched;		/* fds watched, or WATCHED_UNKNOWN */
 	__u32 unknown_interest;	/* epoll fd of unknown interest size */
 	__u32 restart_sys;	/* sys of a call that exited -ERESTART_RESTARTBLOCK */
@@ -69,6 +76,12 @@ struct inflight {
 	__u8 slept;
 	__u8 first_valid;	/* first_set holds every watched fd (nfds <= 1024) */
 	__u64 first_set[16];	/* select: union of the sets, first 1024 fds */
+	/* S7/P1: the caller's memory at entry, to compare with it at exit */
+	__s64 tmo[2];		/* select/pselect6: the timeout, if tmo_read */
+	__u64 events_sum;	/* poll: checksum of the entries' events, if events_read */
+	__u32 set_bits;		/* select: bits set in the 3 sets, summed */
+	__u8 tmo_read;		/* a timeout was passed and read */
+	__u8 events_read;
 };
 
 struct {
@@ -176,13 +189,6 @@ static __always_inline struct inflight *inflight_of(__u32 tid, bool claim)
 	fl->restart_sys = MUX_NONE;
 	fl->off_ts = 0;
 	return fl;
-}
-
-static __always_inline __u32 log2_slot(__u64 v)
-{
-	__u32 slot = v ? log2_u64(v) + 1 : 0;
-
-	return slot < LOG2_SLOTS ? slot : LOG2_SLOTS - 1;
 }
 
 #endif

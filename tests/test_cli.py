@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from helpers import IOTRACE, assert_detached, attach, launch, prog, run_iotrace, wait_for_line
@@ -190,3 +191,55 @@ def test_error_pid_exited_before_tracing_started():
         assert_detached(child.pid)
     finally:
         child.wait()
+
+
+def interval_lines(path):
+    with open(path) as f:
+        lines = [json.loads(l) for l in f]
+    assert lines and lines[-1]["whole_trace"] and not any(l["whole_trace"] for l in lines[:-1])
+    return lines[:-1], lines[-1]
+
+
+def test_interval_counters_add_up_to_the_whole_trace():
+    """K = 20 blocking polls on M = 8 sockets, ~30 ms each, cut in 0.1 s
+    intervals: every counter of every interval (--interval-json), summed,
+    is the whole trace's, and the whole is the workload's known figures.
+    An interval figure that were cumulative (a field the snapshot
+    subtraction left out) would count the early calls several times."""
+    k, m = 20, 8
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as iv, \
+            tempfile.NamedTemporaryFile(suffix=".json") as out:
+        r = run_iotrace(["-i", "0.1", "--interval-json", iv.name, "-j", out.name, "--",
+                         prog("internals"), "scan", "poll", str(k), str(m)])
+        assert r.returncode == 0, r.stderr
+        intervals, whole = interval_lines(iv.name)
+        report = json.load(open(out.name))
+    assert_detached(report["target"]["pid"])
+    assert len(intervals) >= 4, len(intervals)
+    for name, total in whole["syscalls"].items():
+        for field, value in total.items():
+            parts = [l["syscalls"].get(name, {}).get(field, 0 if isinstance(value, int) else {})
+                     for l in intervals]
+            if isinstance(value, int):
+                assert sum(parts) == value, (name, field, parts, value)
+            else:       # histogram slots: {"slot": count}
+                summed = {}
+                for p in parts:
+                    for slot, n in p.items():
+                        summed[slot] = summed.get(slot, 0) + n
+                assert summed == value, (name, field, summed, value)
+    poll = whole["syscalls"]["poll"]
+    assert (poll["calls"], poll["slept_calls"], poll["reports"]) == (k, k, k), poll
+    assert (poll["watched_total"], poll["examined"]) == (k * m, 2 * k * m), poll
+    assert sum(poll["hist_examined"].values()) == sum(poll["hist_oncpu"].values()) == k
+    assert whole["syscalls"]["read"]["data_calls"] == report["syscalls"]["read"]["data_calls"]
+    assert poll["sleep_ns"] == report["syscalls"]["poll"]["time"]["asleep_ns"]
+    # the calls spread over several intervals, so a cumulative field would show
+    for field in ("calls", "slept_calls", "reports"):
+        busy = [l for l in intervals if l["syscalls"].get("poll", {}).get(field)]
+        assert len(busy) >= 3, (field, [l["syscalls"].get("poll") for l in intervals])
+
+
+def test_interval_json_needs_an_interval():
+    r = run_iotrace(["--interval-json", "/tmp/x.jsonl", "-p", "1"])
+    assert r.returncode == 2 and "--interval-json needs -i" in r.stderr.splitlines()[0], r.stderr

@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Kernel internals made measurable (claims S1-S6, P2, E1-E5, M1-M4).
+"""Kernel internals made measurable (claims S1-S7, P1, P2, E1-E5, M1-M4).
 
-Each workload is tests/progs/internals.c, attached with -p after it has set
-nothing up (--wait), so every traced call is one the workload made.
+Each workload (tests/progs/internals.c, rewrites.c) is attached with -p
+after it has set up (--wait), so every traced call is one it made.
 """
 import json
 import os
+import re
+import signal
+import subprocess
 import tempfile
 
-from helpers import attach, last_json_line, prog, run_iotrace
+from helpers import IOTRACE, assert_detached, attach, last_json_line, prog, run_iotrace, \
+    wait_for_line
 
 K, M = 4, 8            # K blocking waits on M idle sockets
 
@@ -21,6 +25,12 @@ def run(*args):
 def fds_bytes(nfds):
     """fd_set bytes the kernel copies per set: 8 * ceil(n / 64)."""
     return 8 * ((nfds + 63) // 64)
+
+
+def fd_row(report, fd, reports, rereports):
+    """A row of report["fds"]: fd numbers are per process, so rows carry the pid."""
+    return {"pid": report["target"]["pid"], "fd": fd, "reports": reports,
+            "rereports": rereports}
 
 
 def check_scan(name, sysname, bytes_in, bytes_out, wake_class="pollwake"):
@@ -39,7 +49,7 @@ def check_scan(name, sysname, bytes_in, bytes_out, wake_class="pollwake"):
     assert s["time"]["slept_calls"] == K and s["time"]["asleep_ns"] >= K * 25_000_000
     # the ready fd was read after each report: never a re-report
     assert s["readiness"] == {**s["readiness"], "reports": K, "rereports": 0}
-    assert {"fd": facts["target"], "reports": K, "rereports": 0} in report["fds"]
+    assert fd_row(report, facts["target"], K, 0) in report["fds"]
     r = report["syscalls"]["read"]
     assert (r["calls"], r["bytes"], r["data_calls"]) == (K, K, K), r
     return report
@@ -71,7 +81,8 @@ def test_epoll_blocking_wait_ep_poll_callback_events_bytes():
     add = report["syscalls"]["epoll_ctl(ADD)"]
     assert add["calls"] == M and add["kernel"] == {"registrations": M, "bytes_in": 12 * M,
                                                    "bytes_out": 0}
-    assert report["epoll_interest"] == [{"epfd": report["epoll_interest"][0]["epfd"],
+    assert report["epoll_interest"] == [{"pid": report["target"]["pid"],
+                                         "epfd": report["epoll_interest"][0]["epfd"],
                                          "registrations": M}]
 
 
@@ -110,6 +121,86 @@ def test_nonblocking_loop_eagain_count():
     assert report["per_request"]["eagain"] == facts["eagain"]
 
 
+def test_busy_target_errors_never_exceed_calls():
+    """A call in flight when the trace starts or ends counts in calls, errors
+    and its errno alike, or in none: spin fails every read with EAGAIN from
+    before iotrace attaches until killed after the trace (-d) has ended."""
+    target = subprocess.Popen([prog("spin")])
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            tracer = subprocess.Popen([IOTRACE, "-p", str(target.pid), "-d", "1", "-j", out.name],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True)
+            wait_for_line(tracer.stderr, "Tracing PID")
+            assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
+            assert target.poll() is None, "spin stopped before the trace ended"
+            report = json.load(open(out.name))
+    finally:
+        target.kill()
+        target.wait()
+    assert_detached(target.pid)
+    r = report["syscalls"]["read"]
+    assert r["calls"] > 1000, r["calls"]
+    assert (r["failed"], r["errno"]) == (r["calls"], {"EAGAIN": r["calls"]}), \
+        (r["calls"], r["failed"], r["errno"])
+
+
+# tests/progs/rewrites.c: what select and poll left in the caller's memory
+#   select: 3 x (3 read fds, 1 ready, 5 s)   2 x (2 read + 1 except, 2 ms expires)
+#           1 x (1 fd, zero timeout: not rewritten)   1 x (read + write fd, both
+#           ready, no timeout)   EBADF: not counted
+SELECT_REWRITES = dict(calls=7, set_bits_in=3 * 3 + 2 * 3 + 1 + 2,
+                       set_bits_out=3 * 1 + 2 * 0 + 0 + 2, timeout_rewritten=3 + 2)
+#   poll: 3 x 5 entries (3 with revents: ready, writable, POLLNVAL)   2 x 1 entry,
+#         timeout   1 x 1 entry whose events another thread changes (kept: 0)
+#         EFAULT: not counted
+POLL_REWRITES = dict(calls=6, revents_set=3 * 3 + 2 * 0 + 1, events_kept=3 * 5 + 2 * 1 + 0,
+                     pollfds_reread=3 * 5 + 2 * 1 + 1)
+
+
+def rewrites_of(name):
+    """The workload's tally and iotrace's rewrites object (the main thread
+    makes every select or poll call: its row is the process's)."""
+    report, out = attach([prog("rewrites"), "--wait", name])
+    tally = last_json_line(out)
+    main = [t for t in report["threads"] if t["tid"] == report["target"]["pid"]]
+    r = report["syscalls"][name]["rewrites"]
+    assert main[0]["syscalls"][name]["rewrites"] == r, (main[0]["syscalls"][name], r)
+    return tally, r
+
+
+def check_select_rewrites(name, ns_rounding):
+    tally, r = rewrites_of(name)
+    plan = SELECT_REWRITES
+    assert {k: tally[k] for k in plan} == plan, f"workload did not run as planned: {tally}"
+    assert {k: r[k] for k in plan} == plan, r
+    assert (r["revents_set"], r["events_kept"], r["pollfds_reread"]) == (0, 0, 0), r
+    # time left: the 3 ready calls' (just under 5 s each); expired ones left 0
+    assert 3 * 4_000_000_000 < tally["timeout_left_ns"] <= 3 * 5_000_000_000, tally
+    assert 0 <= r["timeout_left_ns"] - tally["timeout_left_ns"] <= ns_rounding, (r, tally)
+
+
+def test_select_sets_and_timeout_rewritten():
+    """S7, observed: the kernel overwrites the sets (only ready bits remain)
+    and the timeout (time left), as the caller sees them."""
+    check_select_rewrites("select", 0)
+
+
+def test_pselect6_sets_and_timeout_rewritten():
+    """glibc's select(): iotrace reads pselect6's timespec (ns); glibc hands
+    the caller a timeval, up to 999 ns less per call that had time left."""
+    check_select_rewrites("pselect6", 3 * 999)
+
+
+def test_poll_events_kept_revents_set():
+    """P1, observed: poll writes only revents; events are as asked."""
+    for name in ("poll", "ppoll"):
+        tally, r = rewrites_of(name)
+        assert tally == POLL_REWRITES, f"workload did not run as planned: {tally}"
+        assert {k: r[k] for k in POLL_REWRITES} == POLL_REWRITES, (name, r)
+        assert (r["set_bits_in"], r["set_bits_out"], r["timeout_rewritten"]) == (0, 0, 0), r
+
+
 def test_level_triggered_listener_rereported():
     """S6: a pending connection never accepted is reported on every select."""
     n = 6
@@ -117,7 +208,7 @@ def test_level_triggered_listener_rereported():
     s = report["syscalls"]["select"]
     assert s["calls"] == n and s["readiness"]["reports"] == n
     assert s["readiness"]["rereports"] == n - 1          # every call after the first
-    assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+    assert report["fds"] == [fd_row(report, facts["fd"], n, n - 1)]
     assert report["fds_closed"] == {"fds": 0, "reports": 0, "rereports": 0, "max_rereports": 0}
     assert s["kernel"]["registrations"] == n              # up to the ready fd: itself
 
@@ -128,7 +219,7 @@ def test_writable_socket_rereported_on_every_select():
     report, facts = run("writable", n)
     s = report["syscalls"]["select"]
     assert s["calls"] == n and s["fds_ready"]["total"] == n
-    assert report["fds"] == [{"fd": facts["fd"], "reports": n, "rereports": n - 1}]
+    assert report["fds"] == [fd_row(report, facts["fd"], n, n - 1)]
 
 
 def test_no_1024_limit_in_the_kernel():
@@ -144,7 +235,7 @@ def test_no_1024_limit_in_the_kernel():
     k = report["syscalls"]["select"]["kernel"]
     assert (k["bytes_in"], k["bytes_out"]) == (fds_bytes(fd + 1) + 16, fds_bytes(fd + 1)), k
     # reported by all three calls, nothing read in between
-    assert report["fds"] == [{"fd": fd, "reports": 3, "rereports": 2}]
+    assert report["fds"] == [fd_row(report, fd, 3, 2)]
 
 
 def test_closed_fd_readiness_is_kept_in_fds_closed():
@@ -164,7 +255,7 @@ def test_edge_triggered_reported_once():
     s = report["syscalls"]["epoll_wait"]
     assert facts["ready"] == 1
     assert s["calls"] == n and s["timeouts"] == n - 1
-    assert report["fds"] == [{"fd": facts["fd"], "reports": 1, "rereports": 0}]
+    assert report["fds"] == [fd_row(report, facts["fd"], 1, 0)]
 
 
 def test_deep_probes_are_optional_and_exact_when_live():
@@ -248,3 +339,41 @@ def test_compare_rejects_what_is_not_a_report():
     assert r.returncode == 1 and "No such file" in r.stderr
     r = run_iotrace(["--compare", "a", "b", "c", "d", "e"])
     assert r.returncode == 2 and "1 to 4" in r.stderr
+
+
+def test_same_fd_number_in_two_processes_is_two_rows():
+    """-p A,B: each process selects n times on its own writable socket, the
+    same fd number in both. Rows are per (pid, fd), in the JSON and the text."""
+    n = 5
+    progs = [subprocess.Popen([prog("internals"), "--wait", "writable", str(n)],
+                              stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    tracer = None
+    try:
+        pids = [int(wait_for_line(p.stdout, "ready").split()[1]) for p in progs]
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            tracer = subprocess.Popen([IOTRACE, "-p", f"{pids[0]},{pids[1]}", "-j", out.name],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True)
+            wait_for_line(tracer.stderr, "Tracing PIDs")
+            for p in progs:
+                p.send_signal(signal.SIGUSR1)
+            facts = [last_json_line(p.stdout.read()) for p in progs]
+            text, err = tracer.communicate(timeout=20)
+            assert tracer.returncode == 0, err
+            report = json.load(open(out.name))
+    finally:
+        for p in progs + [tracer]:
+            if p and p.poll() is None:
+                p.kill()
+            if p:
+                p.wait()
+    for pid in pids:
+        assert_detached(pid)
+    fd = facts[0]["fd"]
+    assert facts[1]["fd"] == fd, facts
+    rows = sorted(report["fds"], key=lambda r: r["pid"])
+    assert rows == [{"pid": pid, "fd": fd, "reports": n, "rereports": n - 1}
+                    for pid in sorted(pids)], rows
+    table = re.findall(r"^ +(\d+) +(\d+) +(\d+) +(\d+)$", text.split("READY FDS")[1], re.M)
+    assert sorted(table) == sorted((str(pid), str(fd), str(n), str(n - 1)) for pid in pids), \
+        text

@@ -51,6 +51,7 @@ void deep_start(struct deep *d, pid_t tgid, const char *btf_path)
 void deep_skip(struct deep *d, const char *why)
 {
 	memset(d, 0, sizeof(*d));
+	d->not_tried = why;
 	snprintf(d->fentry_error, sizeof(d->fentry_error), "not tried: %s", why);
 	snprintf(d->kprobe_error, sizeof(d->kprobe_error), "not tried: %s", why);
 }

@@ -13,6 +13,7 @@ struct deep_bpf;
 struct deep {
 	struct deep_bpf *skel;
 	const char *live;		/* "fentry", "kprobe" or NULL */
+	const char *not_tried;		/* deep_skip: why */
 	char fentry_error[64];		/* why fentry did not attach */
 	char kprobe_error[64];
 	__u64 counts[DEEP_NR];

@@ -19,10 +19,12 @@
 #include "compare.h"
 #include "deep_probes.h"
 #include "epoll_seed.h"
+#include "metrics.h"
 #include "options.h"
 #include "probes.h"
 #include "procs.h"
 #include "report.h"
+#include "run_info.h"
 #include "snapshot.h"
 #include "target.h"
 
@@ -97,6 +99,54 @@ static bool all_exited(struct target *t, int n, struct probes *p, bool many,
 	return many ? procs_refresh(p->skel, seed) == 0 : gone;
 }
 
+/* -i: the summaries, and with --interval-json each interval's counters */
+struct intervals {
+	FILE *json;		/* --interval-json, or NULL */
+	struct snapshot prev;	/* at the last tick (empty before the first) */
+	double prev_s;		/* when, from the start */
+	int err;
+};
+
+static void interval_json(struct intervals *iv, const struct snapshot *snap, double at_s)
+{
+	struct snapshot delta;
+
+	snapshot_diff(&delta, snap, &iv->prev);
+	if (!iv->err && report_json_line(iv->json, &delta, iv->prev_s, at_s, false)) {
+		fprintf(stderr, "iotrace: failed to write the interval JSON: %s\n", strerror(errno));
+		iv->err = 1;
+	}
+}
+
+/* A tick: report snap - prev, and snap becomes prev. */
+static void interval_tick(struct intervals *iv, struct snapshot *snap, double at_s,
+			  const struct options *o, FILE *text)
+{
+	struct snapshot delta;
+
+	snapshot_diff(&delta, snap, &iv->prev);
+	report_interval(text, &delta, o->interval, o->timestamps);
+	if (iv->json)
+		interval_json(iv, snap, at_s);
+	snapshot_free(&iv->prev);
+	iv->prev = *snap;
+	iv->prev_s = at_s;
+	memset(snap, 0, sizeof(*snap));
+}
+
+/* The end: the last, partial interval, then the whole trace (same counters). */
+static int interval_end(struct intervals *iv, const struct snapshot *snap, double at_s)
+{
+	if (!iv->json)
+		return 0;
+	interval_json(iv, snap, at_s);
+	if (!iv->err && report_json_line(iv->json, snap, 0, at_s, true)) {
+		fprintf(stderr, "iotrace: failed to write the interval JSON: %s\n", strerror(errno));
+		iv->err = 1;
+	}
+	return iv->err;
+}
+
 static FILE *open_json(const char *path)
 {
 	FILE *f;
@@ -111,6 +161,27 @@ static FILE *open_json(const char *path)
 	return f;
 }
 
+static struct metrics *start_metrics(const struct options *o, const struct probes *p)
+{
+	struct metrics_conf conf = { .addr = o->metrics_addr, .per_thread = o->threads,
+				     .probes = p->flavour, .sched = p->sched };
+
+	return metrics_start(&conf, p->skel);
+}
+
+static void stop_metrics(struct metrics *m)
+{
+	unsigned long ok, failed;
+
+	if (!m)
+		return;
+	metrics_counts(m, &ok, &failed);
+	metrics_stop(m);
+	fprintf(stderr, "iotrace: --metrics answered %lu scrapes%s", ok, failed ? "" : "\n");
+	if (failed)
+		fprintf(stderr, ", %lu failed to read the maps\n", failed);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = {};
@@ -120,10 +191,11 @@ int main(int argc, char **argv)
 	struct probes probes = {};
 	struct deep deep = {};
 	struct epoll_seed seed = {};
-	struct snapshot snap = {}, prev = {}, delta;
-	struct report_ctx ctx = { .opts = &opts, .target = target, .probes = &probes,
-				  .deep = &deep };
+	struct snapshot snap = {};
+	struct intervals iv = {};
+	struct run_info run = {};
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct metrics *metrics = NULL;
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
@@ -136,14 +208,16 @@ int main(int argc, char **argv)
 		return compare_reports(opts.reports, opts.nreports);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
-	ctx.many = many;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */
-	text = opts.json_path && !strcmp(opts.json_path, "-") ? stderr : stdout;
+	text = (opts.json_path && !strcmp(opts.json_path, "-")) ||
+	       (opts.interval_json && !strcmp(opts.interval_json, "-")) ? stderr : stdout;
 
 	if (probes_preflight(opts.btf_path))
 		return 1;
 	if (opts.json_path && !(json = open_json(opts.json_path)))
 		return 1;
+	if (opts.interval_json && !(iv.json = open_json(opts.interval_json)))
+		goto cleanup;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
@@ -174,9 +248,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	/* what was open before we attached or, with -f, came with a fork */
-	if (!opts.cmd || opts.follow)
-		ctx.seed = &seed;
 	if (ntargets == 1)
 		fprintf(stderr, "Tracing PID %d (%s)%s... Ctrl-C to end.\n", target->pid,
 			target->comm, opts.follow ? " and its children" : "");
@@ -195,48 +266,63 @@ int main(int argc, char **argv)
 		err = 1;
 	}
 
+	if (opts.metrics && !(metrics = start_metrics(&opts, &probes)))
+		goto cleanup;
+
 	start = now_s();
 	end = opts.duration ? start + opts.duration : 1e300;
 	next_tick = opts.interval ? start + opts.interval : 1e300;
-	ctx.end_reason = "duration";
+	run.end = RUN_END_DURATION;
 	while (now_s() < end) {
 		wait_for(target, many, next_tick < end ? next_tick : end);
 		if (stop_signal) {
-			ctx.end_reason = stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM";
+			run.end = stop_signal == SIGINT ? RUN_END_SIGINT : RUN_END_SIGTERM;
 			break;
 		}
-		if (all_exited(targets, ntargets, &probes, many, &seed)) {
-			ctx.end_reason = many ? "targets exited" : "target exited";
+		/* an exporter keeps serving the final counts until it is stopped */
+		if (all_exited(targets, ntargets, &probes, many, &seed) && !metrics) {
+			run.end = RUN_END_EXITED;
 			break;
 		}
 		if (now_s() >= next_tick) {
 			if (snapshot_take(&snap, probes.skel, false))
 				break;
-			snapshot_diff(&delta, &snap, &prev);
-			report_interval(text, &delta, opts.interval, opts.timestamps);
-			snapshot_free(&prev);
-			prev = snap;
+			interval_tick(&iv, &snap, now_s() - start, &opts, text);
 			next_tick += opts.interval;
 		}
 	}
-	ctx.elapsed = now_s() - start;
+	run.elapsed_s = now_s() - start;
+	/* counting stops first: a call is read in calls and errno counts alike */
+	probes.skel->bss->stopped = true;
+	stop_metrics(metrics);
+	metrics = NULL;
 
 	deep_read(&deep);
 	if (snapshot_take(&snap, probes.skel, true)) {
 		fprintf(stderr, "iotrace: failed to read the BPF maps\n");
 		goto cleanup;
 	}
-	report_text(text, &snap, &ctx);
-	err = json ? report_json(json, &snap, &ctx) != 0 : 0;
+	/* the reports see plain data only */
+	run_info_target(&run, target, &opts, many);
+	run_info_probes(&run, &probes, &deep);
+	/* what was open before we attached or, with -f, came with a fork */
+	if (!opts.cmd || opts.follow)
+		run_info_epoll(&run, &seed);
+	report_text(text, &snap, &run);
+	err = json ? report_json(json, &snap, &run) != 0 : 0;
+	err |= interval_end(&iv, &snap, run.elapsed_s);
 	snapshot_free(&snap);
 
 cleanup:
-	snapshot_free(&prev);
+	metrics_stop(metrics);
+	snapshot_free(&iv.prev);
 	deep_stop(&deep);
 	probes_stop(&probes);
 	for (i = 0; i < MAX_PIDS; i++)
 		target_close(&targets[i]);
 	if (json && json != stdout)
 		fclose(json);
+	if (iv.json && iv.json != stdout)
+		fclose(iv.json);
 	return err;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "compare.h"
+#include "metrics.h"
 #include "numparse.h"
 #include "options.h"
 
@@ -12,6 +13,8 @@
 #define OPT_STATS_ENTRIES 1003
 #define OPT_RAW_TP	1004
 #define OPT_COMPARE	1005
+#define OPT_INTERVAL_JSON 1006
+#define OPT_METRICS	1007
 
 #include <string.h>
 
@@ -36,6 +39,7 @@ static const char doc[] =
 "    iotrace --threads -p 1234    # add per-thread tables\n"
 "    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
 "    iotrace --compare epoll.json poll.json   # two servers, per request\n"
+"    iotrace --metrics 9464 -f -p $(pgrep -o nginx)  # a Prometheus exporter\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
 "Latency percentiles are read from a histogram with 8 buckets per power of\n"
@@ -50,6 +54,8 @@ static const struct argp_option option_list[] = {
 	{ "interval", 'i', "SECS", 0, "Print a summary every SECS seconds", 0 },
 	{ "json", 'j', "FILE", 0, "Write the final report as JSON to FILE (- for stdout)", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp on each interval summary", 0 },
+	{ "interval-json", OPT_INTERVAL_JSON, "FILE", 0,
+	  "With -i: each interval's counters as a JSON line to FILE, then the whole trace's", 0 },
 	{ "threads", OPT_THREADS, NULL, 0, "Show per-thread tables in the text report", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Show the top kernel stacks that woke the target", 0 },
 	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
@@ -59,6 +65,8 @@ static const struct argp_option option_list[] = {
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
 	{ "compare", OPT_COMPARE, NULL, 0,
 	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
+	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -121,6 +129,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'T':
 		opts->timestamps = true;
 		break;
+	case OPT_INTERVAL_JSON:
+		opts->interval_json = arg;
+		break;
 	case 'v':
 		opts->verbose = true;
 		break;
@@ -136,6 +147,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RAW_TP:
 		opts->raw_tp = true;
+		break;
+	case OPT_METRICS:
+		if (metrics_parse_addr(arg, &opts->metrics_addr))
+			exit(2);
+		opts->metrics = true;
 		break;
 	case OPT_BTF:
 		opts->btf_path = arg;
@@ -163,6 +179,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
 			break;
 		}
+		if (opts->interval_json && !opts->interval)
+			argp_error(state, "--interval-json needs -i SECS");
 		if (!opts->npids && !opts->cmd)
 			argp_error(state, "give -p PID or -- CMD");
 		if (opts->npids && opts->cmd)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 
 #define MAX_PIDS	64	/* -p PID,PID,... */
 
@@ -18,6 +19,7 @@ struct options {
 	double duration;	/* -d: seconds, 0 = until Ctrl-C or the target exits */
 	double interval;	/* -i: seconds between interval summaries, 0 = none */
 	const char *json_path;	/* -j: file, "-" for stdout, or NULL */
+	const char *interval_json; /* --interval-json: JSON lines per interval, or NULL */
 	const char *btf_path;	/* --btf: BTF for CO-RE when the kernel has none */
 	long stats_entries;	/* --stats-entries: thread x syscall slots, 0 = default */
 	bool timestamps;	/* -T */
@@ -25,6 +27,8 @@ struct options {
 	bool threads;		/* --threads: per-thread tables in the text report */
 	bool stacks;		/* --stacks: top waker stacks in the text report */
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
+	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
+	struct sockaddr_in metrics_addr;
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */

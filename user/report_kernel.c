@@ -5,24 +5,13 @@
  * time went, who woke the thread, the reads and writes around the waits,
  * and which fds kept being reported ready.
  */
+#include <errno.h>
 #include <string.h>
 #include "names.h"
 #include "report.h"
 
-#define EAGAIN_ERRNO	11
 #define TOP_FDS		5
 #define TOP_STACKS	8
-
-__u64 snapshot_errno(const struct snapshot *snap, unsigned int sys, unsigned int err)
-{
-	__u64 n = 0;
-	size_t i;
-
-	for (i = 0; i < snap->nerrs; i++)
-		if (snap->errs[i].sys == sys && snap->errs[i].err == err)
-			n += snap->errs[i].count;
-	return n;
-}
 
 static bool has(const struct snapshot *snap, unsigned int sys)
 {
@@ -41,13 +30,13 @@ static void print_work(FILE *f, const struct snapshot *snap)
 	fprintf(f, "\nKERNEL WORK PER CALL   (d) derived from arguments; (lb) lower bound\n");
 	fprintf(f, "%-17s %8s %10s %9s %9s %9s\n", "SYSCALL", "PASSES", "EXAMINED", "REGS(d)",
 		"IN B(d)", "OUT B(d)");
-	for (s = 0; s <= MUX_EPOLL_CTL_BADOP; s++) {
+	for (s = 0; s < MUX_NR; s++) {
 		const struct mux_stats *st = &snap->total[s];
 
-		if (!has(snap, s))
+		if (!is_mux(s) || !has(snap, s))
 			continue;
 		fprintf(f, "%-17s", mux_sys_name(s));
-		if (s <= MUX_PPOLL)
+		if (is_scan(s))
 			fprintf(f, " %6.2f lb %8.2f lb %9.2f", per_call(st->passes, st),
 				per_call(st->examined, st), per_call(st->registrations, st));
 		else if (s == MUX_EPOLL_CTL_ADD)
@@ -59,30 +48,62 @@ static void print_work(FILE *f, const struct snapshot *snap)
 	}
 }
 
+/* S7, P1: what select and poll wrote back into the caller's arguments */
+static void print_rewrites(FILE *f, const struct snapshot *snap)
+{
+	bool any = false;
+	unsigned int s;
+	char b[2][FMT_LEN];
+
+	for (s = 0; s < MUX_NR; s++) {
+		const struct mux_stats *st = &snap->total[s];
+		__u64 n = st->rewrite_calls;
+
+		if (!is_scan(s) || !n)
+			continue;
+		if (!any)
+			fprintf(f, "\nWRITTEN BACK AT EXIT   arguments re-read when the call returned\n");
+		any = true;
+		fprintf(f, "%-17s %llu calls:", mux_sys_name(s), (unsigned long long)n);
+		if (s == MUX_SELECT || s == MUX_PSELECT6)
+			fprintf(f, " bits set %.2f in, %.2f out; timeout rewritten %s, %s left\n",
+				(double)st->set_bits_in / n, (double)st->set_bits_out / n,
+				fmt_pct(b[0], FMT_LEN, st->tmo_rewritten, n),
+				fmt_ns(b[1], FMT_LEN, (double)st->tmo_left_ns / n));
+		else
+			fprintf(f, " %.2f pollfds re-read, %.2f with revents, %.2f events kept\n",
+				(double)st->pollfds_reread / n, (double)st->revents_set / n,
+				(double)st->events_kept / n);
+	}
+}
+
 static void print_time(FILE *f, const struct snapshot *snap)
 {
+	bool any = false;
 	unsigned int s;
-	char b[4][16];
+	char b[6][FMT_LEN];
 
-	fprintf(f, "\nTIME PER CALL          ON-CPU = latency - asleep - preempted\n");
-	fprintf(f, "%-17s %9s %9s %9s %6s %10s\n", "SYSCALL", "ON-CPU", "ASLEEP", "PREEMPTED",
-		"SLEPT", "CPU/FD");
-	for (s = 0; s < MUX_OUTSIDE; s++) {
+	for (s = 0; s < MUX_NR; s++) {	/* "outside" has no calls */
 		const struct mux_stats *st = &snap->total[s];
 		double oncpu;
 
 		if (!has(snap, s))
 			continue;
+		if (!any) {
+			fprintf(f, "\nTIME PER CALL          ON-CPU = latency - asleep - preempted\n");
+			fprintf(f, "%-17s %9s %9s %9s %6s %8s %10s\n", "SYSCALL", "ON-CPU", "ASLEEP",
+				"PREEMPTED", "SLEPT", "WAKEUPS", "CPU/FD");
+		}
+		any = true;
 		oncpu = (double)st->lat_total - st->sleep_ns - st->runq_ns;
-		fprintf(f, "%-17s %9s %9s %9s %5.0f%%", mux_sys_name(s),
-			fmt_ns(b[0], 16, oncpu / st->calls),
-			fmt_ns(b[1], 16, per_call(st->sleep_ns, st)),
-			fmt_ns(b[2], 16, per_call(st->runq_ns, st)),
-			100.0 * st->slept_calls / st->calls);
-		if (s <= MUX_PPOLL && st->examined)
-			fprintf(f, " %10s\n", fmt_ns(b[3], 16, oncpu / st->examined));
-		else
-			fprintf(f, " %10s\n", "-");
+		fprintf(f, "%-17s %9s %9s %9s %6s %8s %10s\n", mux_sys_name(s),
+			fmt_ns(b[0], FMT_LEN, oncpu / st->calls),
+			fmt_ns(b[1], FMT_LEN, per_call(st->sleep_ns, st)),
+			fmt_ns(b[2], FMT_LEN, per_call(st->runq_ns, st)),
+			fmt_pct(b[3], FMT_LEN, st->slept_calls, st->calls),
+			fmt_ratio(b[4], FMT_LEN, st->wakeups, st->calls, 2),
+			is_scan(s) && st->examined ?
+			fmt_ns(b[5], FMT_LEN, oncpu / st->examined) : "-");
 	}
 }
 
@@ -128,31 +149,29 @@ static void print_io(FILE *f, const struct snapshot *snap)
 {
 	__u64 mux = 0, ctl = 0, reqs;
 	unsigned int s;
-	char b[3][16];
+	char b[4][FMT_LEN];
 
-	if (!has(snap, MUX_READ) && !has(snap, MUX_WRITE) && !has(snap, MUX_ACCEPT))
+	if (!snapshot_any(snap, is_io))
 		return;
 	fprintf(f, "\nREADS, WRITES, ACCEPTS   WAIT = asleep; COPY = on CPU after the wakeup\n");
 	fprintf(f, "%-8s %8s %8s %10s %9s %9s %9s\n", "SYSCALL", "CALLS", "EAGAIN", "BYTES",
 		"ON-CPU", "WAIT", "COPY");
-	for (s = MUX_READ; s <= MUX_ACCEPT; s++) {
+	for (s = 0; s < MUX_NR; s++) {
 		const struct mux_stats *st = &snap->total[s];
 
-		if (!has(snap, s))
+		if (!is_io(s) || !has(snap, s))
 			continue;
-		fprintf(f, "%-8s %8llu %8llu %10llu %9s %9s %9s\n", mux_sys_name(s),
+		fprintf(f, "%-8s %8llu %8llu %10s %9s %9s %9s\n", mux_sys_name(s),
 			(unsigned long long)st->calls,
-			(unsigned long long)snapshot_errno(snap, s, EAGAIN_ERRNO),
-			(unsigned long long)st->io_bytes,
-			fmt_ns(b[0], 16, ((double)st->lat_total - st->sleep_ns - st->runq_ns) /
+			(unsigned long long)snapshot_errno(snap, s, EAGAIN),
+			s == MUX_ACCEPT ? "-" : fmt_bytes(b[3], FMT_LEN, st->io_bytes),
+			fmt_ns(b[0], FMT_LEN, ((double)st->lat_total - st->sleep_ns - st->runq_ns) /
 			       st->calls),
-			fmt_ns(b[1], 16, per_call(st->sleep_ns, st)),
-			fmt_ns(b[2], 16, st->slept_calls ? (double)st->copy_ns / st->slept_calls : 0));
+			fmt_ns(b[1], FMT_LEN, per_call(st->sleep_ns, st)),
+			fmt_ns(b[2], FMT_LEN, st->slept_calls ? (double)st->copy_ns / st->slept_calls : 0));
 	}
-	for (s = 0; s <= MUX_EPOLL_PWAIT2; s++)
-		mux += snap->total[s].calls;
-	for (s = MUX_EPOLL_CTL_ADD; s <= MUX_EPOLL_CTL_BADOP; s++)
-		ctl += snap->total[s].calls;
+	mux = snapshot_calls(snap, is_wait);
+	ctl = snapshot_calls(snap, is_epoll_ctl);
 	reqs = snap->total[MUX_READ].data_calls;
 	if (reqs)
 		fprintf(f, "syscalls per request (read with data): %.2f = waits %.2f + ctl %.2f\n"
@@ -175,9 +194,10 @@ static void print_readiness(FILE *f, const struct snapshot *snap)
 		return;
 	fprintf(f, "\nREADY FDS  RE-REPORTS = ready again on the thread's next call, untouched\n");
 	if (snap->nfdrows)
-		fprintf(f, "%8s %10s %10s   (open at the end)\n", "FD", "REPORTS", "RE-REPORTS");
+		fprintf(f, "%8s %8s %10s %10s   (open at the end)\n", "PID", "FD", "REPORTS",
+			"RE-REPORTS");
 	for (i = 0; i < snap->nfdrows && i < TOP_FDS; i++)
-		fprintf(f, "%8d %10llu %10llu\n", snap->fdrows[i].fd,
+		fprintf(f, "%8u %8d %10llu %10llu\n", snap->fdrows[i].tgid, snap->fdrows[i].fd,
 			(unsigned long long)snap->fdrows[i].reports,
 			(unsigned long long)snap->fdrows[i].rereports);
 	if (snap->nfdrows > TOP_FDS)
@@ -207,19 +227,19 @@ static void print_stacks(FILE *f, const struct snapshot *snap, const struct ksym
 	}
 }
 
-void report_kernel_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
-	if (snap->present & ((1u << (MUX_EPOLL_CTL_BADOP + 1)) - 1)) {
+	if (snapshot_any(snap, is_mux))
 		print_work(f, snap);
-		if (ctx->probes->sched)
-			print_time(f, snap);
-	}
-	if (ctx->probes->sched)
+	print_rewrites(f, snap);
+	if (run->sched)
+		print_time(f, snap);
+	if (run->sched)
 		print_wakeups(f, snap);
 	else
 		fprintf(f, "\nwakeups and time asleep: not measured (sched tracepoints did not attach)\n");
 	print_io(f, snap);
 	print_readiness(f, snap);
-	if (ctx->opts->stacks)
+	if (run->stacks)
 		print_stacks(f, snap, snap->ksyms);
 }

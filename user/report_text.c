@@ -8,19 +8,6 @@
 
 #define THREAD_ROWS	20	/* per-thread rows shown without --threads */
 
-const char *fmt_ns(char *buf, size_t len, double ns)
-{
-	if (ns < 1e3)
-		snprintf(buf, len, "%.0fns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, len, "%.2fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2fs", ns / 1e9);
-	return buf;
-}
-
 void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsigned int sys,
 		const struct mux_stats *s)
 {
@@ -32,6 +19,7 @@ void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsig
 static void print_counts(FILE *f, const char *name, const struct sys_row *r, unsigned int sys)
 {
 	const struct mux_stats *s = r->s;
+	char b[FMT_LEN];
 
 	fprintf(f, "%-17s %7llu %7llu %5llu", name, (unsigned long long)s->calls,
 		(unsigned long long)r->failed, (unsigned long long)r->interrupted);
@@ -40,23 +28,22 @@ static void print_counts(FILE *f, const char *name, const struct sys_row *r, uns
 		return;
 	}
 	fprintf(f, " %7llu", (unsigned long long)s->timeouts);
-	if (s->watched_calls)
-		fprintf(f, " %13.2f", (double)s->watched_total / s->watched_calls);
-	else
-		fprintf(f, " %13s", "?");
-	fprintf(f, " %11.2f\n", s->calls ? (double)s->ready_total / s->calls : 0.0);
+	/* "?": no call's fd list could be read */
+	fprintf(f, " %13s", s->watched_calls ?
+		fmt_ratio(b, sizeof(b), s->watched_total, s->watched_calls, 2) : "?");
+	fprintf(f, " %11s\n", fmt_ratio(b, sizeof(b), s->ready_total, s->calls, 2));
 }
 
 static void print_latency(FILE *f, const char *name, const struct mux_stats *s)
 {
-	char b[5][16];
+	char b[5][FMT_LEN];
 
 	fprintf(f, "%-17s %9s %9s %9s %9s %9s\n", name,
-		fmt_ns(b[0], 16, s->calls ? (double)s->lat_total / s->calls : 0),
-		fmt_ns(b[1], 16, hist_quantile(s->hist, 0.50, s->lat_max)),
-		fmt_ns(b[2], 16, hist_quantile(s->hist, 0.90, s->lat_max)),
-		fmt_ns(b[3], 16, hist_quantile(s->hist, 0.99, s->lat_max)),
-		fmt_ns(b[4], 16, s->lat_max));
+		fmt_ns(b[0], FMT_LEN, s->calls ? (double)s->lat_total / s->calls : 0),
+		fmt_ns(b[1], FMT_LEN, hist_quantile(s->hist, 0.50, s->lat_max)),
+		fmt_ns(b[2], FMT_LEN, hist_quantile(s->hist, 0.90, s->lat_max)),
+		fmt_ns(b[3], FMT_LEN, hist_quantile(s->hist, 0.99, s->lat_max)),
+		fmt_ns(b[4], FMT_LEN, s->lat_max));
 }
 
 /* One line per syscall: "  poll: EINVAL 1, EFAULT 1", summed over threads. */
@@ -97,7 +84,7 @@ static void print_threads(FILE *f, const struct snapshot *snap, bool all)
 {
 	size_t i, rows = 0, hidden = 0;
 	unsigned int s;
-	char b[2][16];
+	char b[2][FMT_LEN];
 
 	fprintf(f, "\n%-7s %-15s %-15s %7s %6s %5s %8s %8s\n", "TID", "COMM", "SYSCALL",
 		"CALLS", "FAILED", "INTR", "AVG", "MAX");
@@ -117,9 +104,9 @@ static void print_threads(FILE *f, const struct snapshot *snap, bool all)
 			fprintf(f, "%-7u %-15.15s %-15.15s %7llu %6llu %5llu %8s %8s\n", t->tid,
 				t->comm, mux_sys_name(s), (unsigned long long)t->sys[s].calls,
 				(unsigned long long)r.failed, (unsigned long long)r.interrupted,
-				fmt_ns(b[0], 16, t->sys[s].calls ?
+				fmt_ns(b[0], FMT_LEN, t->sys[s].calls ?
 				       (double)t->sys[s].lat_total / t->sys[s].calls : 0),
-				fmt_ns(b[1], 16, t->sys[s].lat_max));
+				fmt_ns(b[1], FMT_LEN, t->sys[s].lat_max));
 			rows++;
 		}
 	}
@@ -147,47 +134,56 @@ static void print_drops(FILE *f, const struct snapshot *snap)
 			fprintf(f, "LOST: %llu %s\n", (unsigned long long)lost[i].n, lost[i].what);
 }
 
-static void print_header(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx,
-			 size_t nprocs)
+static void print_exact(FILE *f, const struct run_info *run)
 {
-	const struct probes *p = ctx->probes;
-	unsigned int s, unknown = 0;
+	int i;
 
-	if (ctx->many)
-		fprintf(f, "\niotrace: %zu process%s with calls, %zu thread%s, %.2f s, ended by %s\n",
-			nprocs, nprocs == 1 ? "" : "es", snap->nthreads,
-			snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
-	else
-		fprintf(f, "\niotrace: PID %d (%s), %zu thread%s, %.2f s, ended by %s\n",
-			ctx->target->pid, ctx->target->comm, snap->nthreads,
-			snap->nthreads == 1 ? "" : "s", ctx->elapsed, ctx->end_reason);
-	fprintf(f, "probes: %s sys_enter+exit%s%s\n", p->flavour,
-		p->sched ? ", tp_btf sched_switch+waking" : " (no sched tracepoints)",
-		ctx->deep->live ? "" : "; tracepoints only");
-	if (ctx->deep->live) {
-		int i;
-
-		fprintf(f, "exact counts (%s):", ctx->deep->live);
+	switch (run->exact) {
+	case EXACT_FENTRY:
+	case EXACT_KPROBE:
+		fprintf(f, "exact counts (%s):", run->exact == EXACT_FENTRY ? "fentry" : "kprobe");
 		for (i = 0; i < DEEP_NR; i++)
-			fprintf(f, " %s %llu", deep_count_name(i),
-				(unsigned long long)ctx->deep->counts[i]);
+			fprintf(f, " %s %llu", run->exact_names[i],
+				(unsigned long long)run->exact_counts[i]);
 		fputc('\n', f);
-	} else if (!strncmp(ctx->deep->fentry_error, "not tried", 9)) {
-		fprintf(f, "no exact counts (%s)\n", ctx->deep->fentry_error);
-	} else {
+		break;
+	case EXACT_NOT_TRIED:
+		fprintf(f, "no exact counts (not tried: %s)\n", run->not_tried);
+		break;
+	case EXACT_FAILED:
 		/* "EPERM (Operation not permitted)": the errno name is enough here */
 		fprintf(f, "no exact counts (fentry: %.*s, kprobe: %.*s)\n",
-			(int)strcspn(ctx->deep->fentry_error, " "), ctx->deep->fentry_error,
-			(int)strcspn(ctx->deep->kprobe_error, " "), ctx->deep->kprobe_error);
+			(int)strcspn(run->fentry_error, " "), run->fentry_error,
+			(int)strcspn(run->kprobe_error, " "), run->kprobe_error);
+		break;
 	}
-	if (ctx->seed)
-		fprintf(f, "epoll %s: %u epoll fd%s, %u registrations read from /proc%s\n",
-			ctx->opts->follow ? "at attach and fork" : "at attach",
-			ctx->seed->epoll_fds, ctx->seed->epoll_fds == 1 ? "" : "s",
-			ctx->seed->registrations,
-			ctx->seed->unreadable ? " (some unreadable)" : "");
-	for (s = MUX_EPOLL_WAIT; s <= MUX_EPOLL_PWAIT2; s++)
-		unknown += snap->total[s].unknown_interest;
+}
+
+static void print_header(FILE *f, const struct snapshot *snap, const struct run_info *run,
+			 size_t nprocs)
+{
+	unsigned int s, unknown = 0;
+
+	if (run->many)
+		fprintf(f, "\niotrace: %zu process%s with calls, %zu thread%s, %.2f s, ended by %s\n",
+			nprocs, nprocs == 1 ? "" : "es", snap->nthreads,
+			snap->nthreads == 1 ? "" : "s", run->elapsed_s, run_end_name(run));
+	else
+		fprintf(f, "\niotrace: PID %d (%s), %zu thread%s, %.2f s, ended by %s\n",
+			run->pid, run->comm, snap->nthreads,
+			snap->nthreads == 1 ? "" : "s", run->elapsed_s, run_end_name(run));
+	fprintf(f, "probes: %s sys_enter+exit%s%s\n", run->syscall_probe,
+		run->sched ? ", tp_btf sched_switch+waking" : " (no sched tracepoints)",
+		run_exact_live(run) ? "" : "; tracepoints only");
+	print_exact(f, run);
+	if (run->epoll_read)
+		fprintf(f, "epoll state read from /proc %s: %u epoll fd%s, %u registrations%s\n",
+			run->follow ? "at attach and at fork time" : "at attach",
+			run->epoll_fds, run->epoll_fds == 1 ? "" : "s", run->epoll_registrations,
+			run->epoll_unreadable ? " (some unreadable)" : "");
+	for (s = 0; s < MUX_NR; s++)
+		if (is_epoll_wait(s))
+			unknown += snap->total[s].unknown_interest;
 	if (unknown)
 		fprintf(f, "epoll: %u wait%s on an epoll fd whose registrations are unknown\n",
 			unknown, unknown == 1 ? "" : "s");
@@ -206,28 +202,28 @@ static void print_processes(FILE *f, const struct proc_row *p, size_t n, bool al
 		fprintf(f, "... %zu more processes (--threads shows all)\n", n - i);
 }
 
-void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *ctx)
+void report_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
 	struct proc_row *procs;
 	size_t nprocs = snapshot_processes(snap, &procs);
 	unsigned int s;
 
-	print_header(f, snap, ctx, nprocs);
-	if (ctx->many && nprocs)
-		print_processes(f, procs, nprocs, ctx->opts->threads);
+	print_header(f, snap, run, nprocs);
+	if (run->many && nprocs)
+		print_processes(f, procs, nprocs, run->all_threads);
 	free(procs);
-	if (!(snap->present & ((1u << (MUX_EPOLL_CTL_BADOP + 1)) - 1))) {
+	if (!snapshot_any(snap, is_mux)) {
 		fprintf(f, "\nno multiplexing syscalls completed\n");
-		report_kernel_text(f, snap, ctx);
+		report_kernel_text(f, snap, run);
 		print_drops(f, snap);
 		return;
 	}
 	fprintf(f, "\n%-17s %7s %7s %5s %7s %13s %11s\n", "SYSCALL", "CALLS", "FAILED", "INTR",
 		"TIMEOUT", "WATCHED/CALL", "READY/CALL");
-	for (s = 0; s <= MUX_EPOLL_CTL_BADOP; s++) {
+	for (s = 0; s < MUX_NR; s++) {
 		struct sys_row r;
 
-		if (!(snap->present & (1u << s)))
+		if (!is_mux(s) || !(snap->present & (1u << s)))
 			continue;
 		sys_row_of(&r, snap, SNAP_ALL_THREADS, s, &snap->total[s]);
 		print_counts(f, mux_sys_name(s), &r, s);
@@ -236,13 +232,13 @@ void report_text(FILE *f, const struct snapshot *snap, const struct report_ctx *
 	for (s = 0; s < MUX_NR; s++)
 		if (snap->present & (1u << s))
 			print_latency(f, mux_sys_name(s), &snap->total[s]);
-	report_kernel_text(f, snap, ctx);
+	report_kernel_text(f, snap, run);
 	print_errnos(f, snap, false);
 	print_errnos(f, snap, true);
-	if (snap->nthreads > 1 || ctx->opts->threads)
-		print_threads(f, snap, ctx->opts->threads);
-	for (s = 0; s <= MUX_EPOLL_PWAIT2; s++) {
-		if (!(snap->present & (1u << s)))
+	if (snap->nthreads > 1 || run->all_threads)
+		print_threads(f, snap, run->all_threads);
+	for (s = 0; s < MUX_NR; s++) {
+		if (!is_wait(s) || !(snap->present & (1u << s)))
 			continue;
 		fprintf(f, "\n%s latency:\n", mux_sys_name(s));
 		hist_print_log2(f, snap->total[s].hist, 1000, "usecs");
@@ -266,15 +262,15 @@ void report_interval(FILE *f, const struct snapshot *delta, double secs, bool ti
 		"CALLS/s", "AVG", "P50", "P99", secs);
 	for (s = 0; s < MUX_NR; s++) {
 		const struct mux_stats *st = &delta->total[s];
-		char b[3][16];
+		char b[4][FMT_LEN];
 
 		if (!st->calls)
 			continue;
-		fprintf(f, "%s%-17s %7llu %7.0f %9s %9s %9s\n", ts, mux_sys_name(s),
-			(unsigned long long)st->calls, st->calls / secs,
-			fmt_ns(b[0], 16, (double)st->lat_total / st->calls),
-			fmt_ns(b[1], 16, hist_quantile(st->hist, 0.50, st->lat_max)),
-			fmt_ns(b[2], 16, hist_quantile(st->hist, 0.99, st->lat_max)));
+		fprintf(f, "%s%-17s %7llu %7s %9s %9s %9s\n", ts, mux_sys_name(s),
+			(unsigned long long)st->calls, fmt_rate(b[3], FMT_LEN, st->calls, secs),
+			fmt_ns(b[0], FMT_LEN, (double)st->lat_total / st->calls),
+			fmt_ns(b[1], FMT_LEN, hist_quantile(st->hist, 0.50, st->lat_max)),
+			fmt_ns(b[2], FMT_LEN, hist_quantile(st->hist, 0.99, st->lat_max)));
 	}
 	fflush(f);
 }

@@ -9,55 +9,6 @@
 #include "names.h"
 #include "snapshot.h"
 
-void stats_merge(struct mux_stats *dst, const struct mux_stats *src)
-{
-	unsigned int i;
-
-	if (!dst->calls && !dst->watched_calls)
-		dst->watched_min = WATCHED_UNKNOWN;
-	dst->calls += src->calls;
-	dst->errors += src->errors;
-	dst->timeouts += src->timeouts;
-	dst->lat_total += src->lat_total;
-	if (src->lat_max > dst->lat_max)
-		dst->lat_max = src->lat_max;
-	dst->watched_total += src->watched_total;
-	dst->watched_calls += src->watched_calls;
-	if (src->watched_calls && (dst->watched_min == WATCHED_UNKNOWN ||
-				   src->watched_min < dst->watched_min))
-		dst->watched_min = src->watched_min;
-	if (src->watched_max > dst->watched_max)
-		dst->watched_max = src->watched_max;
-	dst->ready_total += src->ready_total;
-	if (src->ready_max > dst->ready_max)
-		dst->ready_max = src->ready_max;
-	dst->restarts += src->restarts;
-	dst->unreadable += src->unreadable;
-	dst->unknown_interest += src->unknown_interest;
-	dst->passes += src->passes;
-	dst->examined += src->examined;
-	dst->registrations += src->registrations;
-	dst->approx_regs += src->approx_regs;
-	dst->bytes_in += src->bytes_in;
-	dst->bytes_out += src->bytes_out;
-	dst->wakeups += src->wakeups;
-	dst->sleep_ns += src->sleep_ns;
-	dst->runq_ns += src->runq_ns;
-	dst->slept_calls += src->slept_calls;
-	dst->copy_ns += src->copy_ns;
-	dst->io_bytes += src->io_bytes;
-	dst->data_calls += src->data_calls;
-	dst->reports += src->reports;
-	dst->rereports += src->rereports;
-	dst->unmapped += src->unmapped;
-	for (i = 0; i < LOG2_SLOTS; i++) {
-		dst->hist_examined[i] += src->hist_examined[i];
-		dst->hist_oncpu[i] += src->hist_oncpu[i];
-	}
-	for (i = 0; i < HIST_SLOTS; i++)
-		dst->hist[i] += src->hist[i];
-}
-
 static int cmp_tid(const void *a, const void *b)
 {
 	const struct thread_stats *x = a, *y = b;
@@ -132,41 +83,6 @@ static int read_stats(struct snapshot *snap, struct iotrace_bpf *skel)
 	return err;
 }
 
-static int cmp_tgid(const void *a, const void *b)
-{
-	const struct proc_row *x = a, *y = b;
-
-	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
-}
-
-size_t snapshot_processes(const struct snapshot *snap, struct proc_row **out)
-{
-	struct proc_row *rows = calloc(snap->nthreads ? snap->nthreads : 1, sizeof(*rows));
-	size_t n = 0, i, k;
-	unsigned int s;
-
-	*out = rows;
-	if (!rows)
-		return 0;
-	for (i = 0; i < snap->nthreads; i++) {
-		const struct thread_stats *t = &snap->threads[i];
-
-		for (k = 0; k < n && rows[k].tgid != t->tgid; k++)
-			;
-		if (k == n) {
-			rows[n].tgid = t->tgid;
-			memcpy(rows[n++].comm, t->comm, sizeof(t->comm));
-		}
-		if (t->tid == t->tgid)
-			memcpy(rows[k].comm, t->comm, sizeof(t->comm));
-		rows[k].threads++;
-		for (s = 0; s <= MUX_EPOLL_CTL_BADOP; s++)
-			rows[k].mux_calls += t->sys[s].calls;
-	}
-	qsort(rows, n, sizeof(*rows), cmp_tgid);
-	return n;
-}
-
 static int read_errs(struct snapshot *snap, int fd)
 {
 	struct err_key key, next, *prev = NULL;
@@ -192,21 +108,6 @@ static int read_errs(struct snapshot *snap, int fd)
 		};
 	}
 	return 0;
-}
-
-static void sum_threads(struct snapshot *snap)
-{
-	size_t i;
-	unsigned int s;
-
-	memset(snap->total, 0, sizeof(snap->total));
-	snap->present = 0;
-	for (i = 0; i < snap->nthreads; i++) {
-		for (s = 0; s < MUX_NR; s++)
-			if (snap->threads[i].present & (1u << s))
-				stats_merge(&snap->total[s], &snap->threads[i].sys[s]);
-		snap->present |= snap->threads[i].present;
-	}
 }
 
 static void *grow(void *arr, size_t n, size_t *cap, size_t size)
@@ -253,7 +154,7 @@ static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel)
 		memcpy(r->waker, key.waker, sizeof(r->waker));
 		memcpy(r->ips, key.ips, sizeof(r->ips));
 	}
-	qsort(snap->wakes, snap->nwakes, sizeof(*snap->wakes), cmp_wake);
+	sort_rows(snap->wakes, snap->nwakes, sizeof(*snap->wakes), cmp_wake);
 	return 0;
 }
 
@@ -285,7 +186,11 @@ static int cmp_fdrow(const void *a, const void *b)
 
 	if (x->rereports != y->rereports)
 		return (x->rereports < y->rereports) - (x->rereports > y->rereports);
-	return (x->reports < y->reports) - (x->reports > y->reports);
+	if (x->reports != y->reports)
+		return (x->reports < y->reports) - (x->reports > y->reports);
+	if (x->tgid != y->tgid)
+		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
 static int read_fds(struct snapshot *snap, struct iotrace_bpf *skel)
@@ -304,12 +209,21 @@ static int read_fds(struct snapshot *snap, struct iotrace_bpf *skel)
 		if (!snap->fdrows)
 			return -ENOMEM;
 		snap->fdrows[snap->nfdrows++] = (struct fd_row){
-			.fd = key.fd, .reports = st.reports, .rereports = st.rereports,
+			.tgid = key.tgid, .fd = key.fd, .reports = st.reports, .rereports = st.rereports,
 		};
 	}
-	qsort(snap->fdrows, snap->nfdrows, sizeof(*snap->fdrows), cmp_fdrow);
+	sort_rows(snap->fdrows, snap->nfdrows, sizeof(*snap->fdrows), cmp_fdrow);
 	snap->closed = skel->bss->closed;
 	return 0;
+}
+
+static int cmp_epoll(const void *a, const void *b)
+{
+	const struct epoll_row *x = a, *y = b;
+
+	if (x->tgid != y->tgid)
+		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+	return (x->epfd > y->epfd) - (x->epfd < y->epfd);
 }
 
 static int read_epolls(struct snapshot *snap, struct iotrace_bpf *skel)
@@ -327,9 +241,11 @@ static int read_epolls(struct snapshot *snap, struct iotrace_bpf *skel)
 		snap->epolls = grow(snap->epolls, snap->nepolls, &cap, sizeof(*snap->epolls));
 		if (!snap->epolls)
 			return -ENOMEM;
-		snap->epolls[snap->nepolls++] = (struct epoll_row){ .epfd = key.epfd,
-								     .registrations = n };
+		snap->epolls[snap->nepolls++] = (struct epoll_row){
+			.tgid = key.tgid, .epfd = key.epfd, .registrations = n,
+		};
 	}
+	sort_rows(snap->epolls, snap->nepolls, sizeof(*snap->epolls), cmp_epoll);
 	return 0;
 }
 
@@ -353,63 +269,10 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
 		snapshot_free(snap);
 		return err;
 	}
-	qsort(snap->threads, snap->nthreads, sizeof(*snap->threads), cmp_tid);
+	sort_rows(snap->threads, snap->nthreads, sizeof(*snap->threads), cmp_tid);
 	snap->drops = skel->bss->drops;
-	sum_threads(snap);
+	snapshot_sum_threads(snap);
 	return 0;
-}
-
-static void stats_sub(struct mux_stats *d, const struct mux_stats *p)
-{
-	unsigned int i;
-
-	d->calls -= p->calls;
-	d->errors -= p->errors;
-	d->timeouts -= p->timeouts;
-	d->lat_total -= p->lat_total;
-	d->watched_total -= p->watched_total;
-	d->watched_calls -= p->watched_calls;
-	d->ready_total -= p->ready_total;
-	d->restarts -= p->restarts;
-	d->passes -= p->passes;
-	d->examined -= p->examined;
-	d->registrations -= p->registrations;
-	d->bytes_in -= p->bytes_in;
-	d->bytes_out -= p->bytes_out;
-	d->wakeups -= p->wakeups;
-	d->sleep_ns -= p->sleep_ns;
-	d->runq_ns -= p->runq_ns;
-	d->io_bytes -= p->io_bytes;
-	d->unreadable -= p->unreadable;
-	d->unknown_interest -= p->unknown_interest;
-	for (i = 0; i < HIST_SLOTS; i++)
-		d->hist[i] -= p->hist[i];
-}
-
-void snapshot_diff(struct snapshot *out, const struct snapshot *cur,
-		   const struct snapshot *prev)
-{
-	unsigned int s;
-
-	memset(out, 0, sizeof(*out));
-	out->present = cur->present;
-	for (s = 0; s < MUX_NR; s++) {
-		out->total[s] = cur->total[s];
-		stats_sub(&out->total[s], &prev->total[s]);
-	}
-	out->drops = cur->drops;
-}
-
-__u64 snapshot_interrupted(const struct snapshot *snap, __u32 tid, __u32 sys)
-{
-	__u64 n = 0;
-	size_t i;
-
-	for (i = 0; i < snap->nerrs; i++)
-		if ((tid == SNAP_ALL_THREADS || snap->errs[i].tid == tid) && snap->errs[i].sys == sys &&
-		    errno_is_interrupt(snap->errs[i].err))
-			n += snap->errs[i].count;
-	return n;
 }
 
 void snapshot_free(struct snapshot *snap)

@@ -21,12 +21,14 @@ struct wake_row {
 };
 
 struct fd_row {
+	__u32 tgid;			/* fd numbers are per process */
 	__s32 fd;
 	__u64 reports;
 	__u64 rereports;
 };
 
 struct epoll_row {
+	__u32 tgid;
 	__s32 epfd;
 	__s64 registrations;
 };
@@ -80,15 +82,26 @@ size_t snapshot_processes(const struct snapshot *snap, struct proc_row **out);
 
 /* full: also wakeups (with symbolized stacks), fds and epoll interest sets */
 int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full);
+void snapshot_free(struct snapshot *snap);
+
+/* snapshot_sums.c: arithmetic on the figures */
+/* Merge src into dst (sums, min/max, histograms). */
+void stats_merge(struct mux_stats *dst, const struct mux_stats *src);
+/* total[] and present from the threads */
+void snapshot_sum_threads(struct snapshot *snap);
 /* cur - prev for the counters and histograms (max and min stay cur's) */
 void snapshot_diff(struct snapshot *out, const struct snapshot *cur,
 		   const struct snapshot *prev);
-void snapshot_free(struct snapshot *snap);
-
-/* Merge src into dst (sums, min/max, histograms). */
-void stats_merge(struct mux_stats *dst, const struct mux_stats *src);
 #define SNAP_ALL_THREADS	0xffffffffu
 /* Calls of sys (by tid, or SNAP_ALL_THREADS) that ended in EINTR/ERESTART* */
 __u64 snapshot_interrupted(const struct snapshot *snap, __u32 tid, __u32 sys);
+/* Errors of one kind (e.g. EAGAIN) for sys over all threads */
+__u64 snapshot_errno(const struct snapshot *snap, unsigned int sys, unsigned int err);
+/* Calls of the syscalls of one kind (is_wait, is_epoll_ctl, ... from iotrace.h) */
+__u64 snapshot_calls(const struct snapshot *snap, int (*kind)(unsigned int sys));
+/* Some syscall of that kind has figures */
+bool snapshot_any(const struct snapshot *snap, int (*kind)(unsigned int sys));
+/* qsort that takes an empty list (NULL base) */
+void sort_rows(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
 #endif

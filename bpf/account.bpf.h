@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * At a call's exit, into its thread's row: what it returned ready and the
+ * wait-queue registrations that implies (account_ready, waits only), then
+ * latency, time off CPU, fds watched, scan passes and bytes (account_call).
+ */
+#ifndef ACCOUNT_BPF_H
+#define ACCOUNT_BPF_H
+
+#include "state.bpf.h"
+#include "bits.bpf.h"
+#include "hist.bpf.h"
+#include "copies.bpf.h"
+#include "readiness.bpf.h"
+#include "select.bpf.h"
+#include "rewrites.bpf.h"
+
+/* What the exit programs pass to the accounting functions */
+struct exit_args {
+	__u64 now, lat;		/* ns */
+	__s64 ret;
+	__u64 a0, a1, a2, a3;	/* the syscall's arguments */
+	__u64 a4;		/* select/pselect6 only: the timeout */
+	__u32 sys, tgid, tid;
+};
+
+/*
+ * The fds a wait returned ready, read back at exit, and the kernel's
+ * wait-queue registrations: none with a zero timeout or an error before
+ * the scan; up to the first ready fd when the first pass found one; every
+ * polled fd when the call slept. poll's array is read here once, for the
+ * fds watched too. A global function: verified once, on its own.
+ */
+__noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct exit_args *x)
+{
+	struct ready_walk w = {};
+	__u32 sys, passes, regs_n;
+
+	if (!s || !fl || !x)
+		return 0;
+	sys = x->sys;
+	w.tgid = x->tgid;
+	w.tid = x->tid;
+	w.call_seq = fl->call_seq;
+	if (sys == MUX_POLL || sys == MUX_PPOLL) {
+		walk_pollfds(&w, (void *)x->a0, fl->nfds);
+		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
+	} else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
+		w.uptr[0] = (void *)x->a1;
+		w.uptr[1] = (void *)x->a2;
+		w.uptr[2] = (void *)x->a3;
+		w.n = fl->nfds;
+		bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &w, 0);
+	} else if (x->ret > 0 && is_epoll_wait(sys)) {
+		w.uptr[0] = (void *)x->a1;
+		w.n = x->ret;
+		bpf_loop(EPOLL_MAX_CHUNKS, walk_epoll_chunk, &w, 0);
+		s->unmapped += w.unmapped;
+	}
+	s->reports += w.reports;
+	s->rereports += w.rereports;
+	if (x->ret >= 0 && (sys == MUX_POLL || sys == MUX_PPOLL))
+		poll_rewrites(s, fl, &w);
+	else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6))
+		select_rewrites(s, fl, &w, (void *)x->a4, sys == MUX_PSELECT6);
+
+	if (!is_scan(sys) || fl->zero_timeout || fl->watched == WATCHED_UNKNOWN)
+		return 0;
+	if (x->ret < 0 && !is_interrupt(x->ret))
+		return 0;
+	passes = 1 + fl->wakeups;
+	regs_n = fl->watched;
+	if (x->ret > 0 && passes == 1 && w.found) {
+		if (sys == MUX_POLL || sys == MUX_PPOLL) {
+			regs_n = w.before_first + !w.first_nval;
+		} else if (fl->first_valid && w.first < 1024) {
+			regs_n = fds_up_to(fl, w.first);
+		} else {
+			s->approx_regs++;
+		}
+	}
+	s->registrations += regs_n;
+	return 0;
+}
+
+/* Latency, time on CPU and asleep, fds watched, passes, bytes: every call. */
+__noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exit_args *x)
+{
+	__u64 oncpu, examined;
+	__u32 sys, slot, passes;
+
+	if (!s || !fl || !x)
+		return 0;
+	sys = x->sys;
+	s->calls++;
+	s->lat_total += x->lat;
+	if (x->lat > s->lat_max)
+		s->lat_max = x->lat;
+	slot = hist_slot(x->lat);
+	if (slot >= HIST_SLOTS)
+		slot = HIST_SLOTS - 1;
+	s->hist[slot]++;
+
+	/* where the time went: asleep, preempted, on CPU */
+	oncpu = x->lat - fl->sleep_ns - fl->runq_ns;
+	s->sleep_ns += fl->sleep_ns;
+	s->runq_ns += fl->runq_ns;
+	s->slept_calls += fl->slept;
+	s->wakeups += fl->wakeups;
+	s->hist_oncpu[log2_slot(oncpu)]++;
+	if (fl->slept && is_io(sys))
+		s->copy_ns += x->now - fl->on_ts;
+
+	if (is_wait(sys)) {
+		if (fl->watched != WATCHED_UNKNOWN) {
+			s->watched_total += fl->watched;
+			s->watched_calls++;
+			if (fl->watched < s->watched_min || s->watched_min == WATCHED_UNKNOWN)
+				s->watched_min = fl->watched;
+			if (fl->watched > s->watched_max)
+				s->watched_max = fl->watched;
+		} else {
+			s->unreadable += !fl->unknown_interest;
+			s->unknown_interest += fl->unknown_interest;
+		}
+	}
+
+	/* select and poll rescan every fd once per wakeup out of the sleep */
+	passes = 1 + fl->wakeups;
+	if (is_scan(sys)) {
+		s->passes += passes;
+		if (fl->watched != WATCHED_UNKNOWN) {
+			examined = (__u64)fl->watched * passes;
+			s->examined += examined;
+			s->hist_examined[log2_slot(examined)]++;
+		}
+	}
+
+	if (sys == MUX_POLL || sys == MUX_PPOLL) {
+		s->bytes_in += poll_bytes_in(fl, x->ret);
+		s->bytes_out += poll_bytes_out(fl, x->ret);
+	} else {
+		s->bytes_in += fl->bytes_in;
+		if (sys == MUX_SELECT || sys == MUX_PSELECT6)
+			s->bytes_out += select_bytes_out(fl, x->ret);
+		else if (is_epoll_wait(sys))
+			s->bytes_out += epoll_bytes_out(x->ret);
+	}
+
+	if (is_io(sys)) {
+		if (x->ret > 0 && sys != MUX_ACCEPT)
+			s->io_bytes += x->ret;
+		s->data_calls += x->ret > 0 || (sys == MUX_ACCEPT && x->ret == 0);
+	}
+	if (x->ret >= 0 && is_wait(sys)) {
+		if (x->ret == 0)
+			s->timeouts++;
+		s->ready_total += x->ret;
+		if (x->ret > s->ready_max)
+			s->ready_max = x->ret;
+	}
+	return 0;
+}
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The JSON report's parts (schema in doc/json.md). */
+#ifndef IOTRACE_REPORT_JSON_H
+#define IOTRACE_REPORT_JSON_H
+
+#include <json-c/json.h>
+#include "report.h"
+
+static inline void add_u64(json_object *o, const char *k, __u64 v)
+{
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+static inline void add_double(json_object *o, const char *k, double v)
+{
+	json_object_object_add(o, k, json_object_new_double(v));
+}
+
+static inline void add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+/* report_json_sys.c: {"select": {...}, ...} for one thread or all */
+json_object *syscalls_json(const struct snapshot *snap, __u32 tid,
+			   const struct mux_stats *stats, unsigned int present);
+
+/* report_json_rows.c: the tables after the syscalls */
+json_object *wakeups_json(const struct snapshot *snap, const struct ksyms *ks);
+json_object *fds_json(const struct snapshot *snap);
+json_object *closed_fds_json(const struct closed_fds *c);
+json_object *epolls_json(const struct snapshot *snap);
+json_object *per_request_json(const struct snapshot *snap);
+json_object *processes_json(const struct snapshot *snap);
+
+#endif

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The JSON report's tables: wakeups, fds, epoll interest, per request, processes. */
+#include <errno.h>
+#include <stdlib.h>
+#include "names.h"
+#include "report_json.h"
+
+json_object *wakeups_json(const struct snapshot *snap, const struct ksyms *ks)
+{
+	json_object *o = json_object_new_object(), *stacks = json_object_new_array();
+	unsigned int s, c;
+	size_t i, k;
+
+	for (s = 0; s < MUX_NR; s++) {
+		json_object *cls = json_object_new_object(), *ctxs = json_object_new_object(), *w;
+		__u64 total = 0;
+
+		for (c = 0; c < WAKE_NR; c++) {
+			total += snap->wake[s][c];
+			if (snap->wake[s][c])
+				add_u64(cls, wake_class_name(c), snap->wake[s][c]);
+		}
+		for (c = 0; c < CTX_NR; c++)
+			if (snap->wake_ctx[s][c])
+				add_u64(ctxs, wake_context_name(c), snap->wake_ctx[s][c]);
+		if (!total) {
+			json_object_put(cls);
+			json_object_put(ctxs);
+			continue;
+		}
+		w = json_object_new_object();
+		add_u64(w, "total", total);
+		json_object_object_add(w, "by_class", cls);
+		json_object_object_add(w, "by_context", ctxs);
+		json_object_object_add(o, mux_sys_name(s), w);
+	}
+	for (i = 0; i < snap->nwakes && i < 20; i++) {
+		const struct wake_row *r = &snap->wakes[i];
+		json_object *e = json_object_new_object(), *frames = json_object_new_array();
+
+		add_str(e, "syscall", mux_sys_name(r->sys));
+		add_str(e, "class", wake_class_name(r->info.cls));
+		add_str(e, "context", wake_context_name(r->info.ctx));
+		add_str(e, "waker_function", r->info.waker_fn ? r->info.waker_fn : "");
+		add_str(e, "waker_comm", r->waker);
+		add_u64(e, "count", r->count);
+		for (k = 0; k < MAX_STACK_DEPTH && r->ips[k]; k++)
+			json_object_array_add(frames, json_object_new_string(
+				ksyms_name(ks, r->ips[k]) ? ksyms_name(ks, r->ips[k]) : "[unknown]"));
+		json_object_object_add(e, "frames", frames);
+		json_object_array_add(stacks, e);
+	}
+	json_object_object_add(o, "top_stacks", stacks);
+	return o;
+}
+
+json_object *fds_json(const struct snapshot *snap)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < snap->nfdrows; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "pid", json_object_new_int(snap->fdrows[i].tgid));
+		json_object_object_add(e, "fd", json_object_new_int(snap->fdrows[i].fd));
+		add_u64(e, "reports", snap->fdrows[i].reports);
+		add_u64(e, "rereports", snap->fdrows[i].rereports);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+json_object *closed_fds_json(const struct closed_fds *c)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "fds", c->fds);
+	add_u64(o, "reports", c->reports);
+	add_u64(o, "rereports", c->rereports);
+	add_u64(o, "max_rereports", c->max_rereports);
+	return o;
+}
+
+json_object *epolls_json(const struct snapshot *snap)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < snap->nepolls; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "pid", json_object_new_int(snap->epolls[i].tgid));
+		json_object_object_add(e, "epfd", json_object_new_int(snap->epolls[i].epfd));
+		json_object_object_add(e, "registrations",
+				       json_object_new_int64(snap->epolls[i].registrations));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+/* Syscalls per request: per read that returned data (claims M5, E7) */
+json_object *per_request_json(const struct snapshot *snap)
+{
+	json_object *o = json_object_new_object();
+	__u64 waits = snapshot_calls(snap, is_wait), ctl = snapshot_calls(snap, is_epoll_ctl);
+	__u64 reqs = snap->total[MUX_READ].data_calls;
+
+	add_u64(o, "requests", reqs);
+	add_u64(o, "waits", waits);
+	add_u64(o, "epoll_ctl", ctl);
+	add_u64(o, "reads", snap->total[MUX_READ].calls);
+	add_u64(o, "writes", snap->total[MUX_WRITE].calls);
+	add_u64(o, "accepts", snap->total[MUX_ACCEPT].calls);
+	add_u64(o, "eagain", snapshot_errno(snap, MUX_READ, EAGAIN) +
+		snapshot_errno(snap, MUX_WRITE, EAGAIN) + snapshot_errno(snap, MUX_ACCEPT, EAGAIN));
+	if (waits)
+		add_double(o, "epoll_ctl_per_wait", (double)ctl / waits);
+	if (reqs)
+		add_double(o, "syscalls_per_request", (double)(waits + ctl +
+			   snap->total[MUX_READ].calls + snap->total[MUX_WRITE].calls) / reqs);
+	return o;
+}
+
+/* The processes the calls came from (several with -p A,B or -f) */
+json_object *processes_json(const struct snapshot *snap)
+{
+	json_object *a = json_object_new_array();
+	struct proc_row *p;
+	size_t n = snapshot_processes(snap, &p), i;
+
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "pid", json_object_new_int(p[i].tgid));
+		add_str(e, "comm", p[i].comm);
+		add_u64(e, "threads", p[i].threads);
+		add_u64(e, "mux_calls", p[i].mux_calls);
+		json_object_array_add(a, e);
+	}
+	free(p);
+	return a;
+}
+

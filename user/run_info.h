@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run described as plain data: what was traced, for how long, how it
+ * ended, which probes measured it. main fills it; the reports read only
+ * this and the snapshot, never the loader's own structures.
+ */
+#ifndef IOTRACE_RUN_INFO_H
+#define IOTRACE_RUN_INFO_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "deep.h"
+
+enum run_end {
+	RUN_END_DURATION,	/* -d elapsed */
+	RUN_END_SIGINT,		/* Ctrl-C */
+	RUN_END_SIGTERM,
+	RUN_END_EXITED,		/* the target (with several: every target) exited */
+};
+
+/* The optional fentry/kprobe layer with exact kernel counts */
+enum exact_state {
+	EXACT_FENTRY,		/* live through fentry */
+	EXACT_KPROBE,		/* live through kprobes (fentry failed: fentry_error) */
+	EXACT_FAILED,		/* both refused: fentry_error, kprobe_error */
+	EXACT_NOT_TRIED,	/* not_tried says why */
+};
+
+struct run_info {
+	/* what was traced */
+	pid_t pid;			/* the launched command, or the first -p */
+	char comm[16];
+	int npids;			/* processes named (1 when launched) */
+	bool launched;			/* -- CMD */
+	int wait_status;		/* launched and reaped: its wait status; else -1 */
+	bool follow;			/* -f: their children too */
+	bool many;			/* several processes (-p A,B or -f) */
+
+	/* how long and how it ended */
+	double elapsed_s;
+	enum run_end end;
+
+	/* the probes that measured it */
+	const char *syscall_probe;	/* "tp_btf" or "raw_tp" */
+	bool sched;			/* sched_switch+waking: time asleep, wakeups */
+	const char *live[8];		/* attached probe names, NULL-terminated */
+	enum exact_state exact;
+	char fentry_error[64];		/* why fentry did not attach ("" if it did) */
+	char kprobe_error[64];
+	const char *not_tried;		/* EXACT_NOT_TRIED: why */
+	const char *exact_names[DEEP_NR];
+	__u64 exact_counts[DEEP_NR];	/* EXACT_FENTRY, EXACT_KPROBE */
+
+	/* epoll state read from /proc (attached, or forks followed) */
+	bool epoll_read;
+	unsigned int epoll_fds;		/* per process that holds one */
+	unsigned int epoll_registrations;
+	unsigned int epoll_unreadable;
+
+	/* what the text report shows */
+	bool all_threads;		/* --threads */
+	bool stacks;			/* --stacks */
+};
+
+struct target;
+struct options;
+struct probes;
+struct deep;
+struct epoll_seed;
+
+/* main's side: describe the loader's state */
+void run_info_target(struct run_info *run, const struct target *t, const struct options *o,
+		     bool many);
+void run_info_probes(struct run_info *run, const struct probes *p, const struct deep *d);
+void run_info_epoll(struct run_info *run, const struct epoll_seed *seed);
+
+/* "duration", "Ctrl-C", "SIGTERM", "target exited" / "targets exited" */
+const char *run_end_name(const struct run_info *run);
+static inline bool run_exact_live(const struct run_info *run)
+{
+	return run->exact == EXACT_FENTRY || run->exact == EXACT_KPROBE;
+}
+
+#endif
