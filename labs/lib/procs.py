@@ -72,7 +72,7 @@ class Server:
     def __init__(self, model, *extra, proto="echo"):
         self.model = model
         self.err = tempfile.TemporaryFile()
-        argv = server_argv(model) + ["-p", "0", "--proto", proto] + list(extra)
+        argv = server_argv(model) + ["-p", "0", "--proto", proto] + [str(x) for x in extra]
         if not os.path.exists(server_argv(model)[-1]):
             raise LabError("no %s: build with `make all`" % server_argv(model)[-1])
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.err,
