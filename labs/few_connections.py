@@ -34,9 +34,9 @@ def measure(lab):
                                  for n in FEW]), "fraction")
     for what, unit in (("throughput", "req/s"), ("p50", "us"), ("p99", "us")):
         lab.line_chart("%s against connections" % what, "connections (count, log)",
-                       "%s (%s)" % (what, unit),
+                       "%s (%s%s)" % (what, unit, "" if what == "throughput" else ", log"),
                        [(m, CONNS, [f["%s %d conns: %s" % (m, n, what)] for n in CONNS])
-                        for m in MODELS], x_log=True)
+                        for m in MODELS], x_log=True, y_log=what != "throughput")
     lab.table("blocking vs epoll, all connections active",
               ["connections", "blocking req/s", "epoll req/s", "blocking p50 us",
                "epoll p50 us", "blocking p99 us", "epoll p99 us"],
