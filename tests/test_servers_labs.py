@@ -8,7 +8,6 @@ import socket
 import tempfile
 import threading
 import time
-import unittest
 
 from servers_util import (ALL_SERVERS, C_SERVERS, ONE_AT_A_TIME, Server, connect, http_request,
                           loadgen, read_http_response, recv_all, recv_exact)
@@ -92,7 +91,7 @@ def test_loadgen_slow_splits_latency_and_shows_epoll_stalls_where_blocking_does_
     # sends SLOW lines back to back (each >= 200 ms: 5 in 1 s), the other
     # normal ones. epoll: every normal request waits behind a sleep, so the
     # normal client gets about one request per slow one, with a max latency
-    # >= 200 ms. blocking: the normal client runs free (max < 100 ms).
+    # >= 200 ms. blocking: the normal client runs free (p99 < 100 ms).
     for model in ("epoll", "blocking"):
         with Server(model, extra=("--slow-ms", "200")) as srv:
             rc, rep, out, err = loadgen(["-p", str(srv.port), "-c", "2", "--slow", "1",
@@ -109,7 +108,9 @@ def test_loadgen_slow_splits_latency_and_shows_epoll_stalls_where_blocking_does_
             assert normal["max"] >= 190_000, normal
             assert normal_ok <= rep["slow_ok"] + 2, rep
         else:
-            assert normal["max"] < 100_000, normal
+            # p99, not max: one scheduling stall on a loaded 2-core machine is
+            # not a stall caused by the slow client
+            assert normal["p99"] < 100_000, normal
             assert normal_ok >= 100, rep
         assert "slow latency (us): p50" in out and "normal latency (us): p50" in out, out
     # http: GET /slow, the same split.
@@ -125,7 +126,7 @@ def _epoll_ctl_lines(model, extra, client):
     """Run an epoll model under strace, let client(port) use it, stop it.
     Returns the epoll_ctl lines of the strace log."""
     if not shutil.which("strace"):
-        raise unittest.SkipTest("strace is not installed")
+        raise AssertionError("strace is not installed: scripts/install-deps installs it")
     with tempfile.NamedTemporaryFile(suffix=".strace") as log:
         wrapper = ["strace", "-f", "-qq", "-e", "trace=epoll_ctl", "-o", log.name]
         with Server(model, extra=extra, wrapper=wrapper) as srv:

@@ -15,6 +15,10 @@
 #define OPT_COMPARE	1005
 #define OPT_INTERVAL_JSON 1006
 #define OPT_METRICS	1007
+#define OPT_PLOT	1008
+#define OPT_HTML	1009
+
+#define INTERVAL_MIN	0.01	/* s */
 
 #include <string.h>
 
@@ -27,6 +31,7 @@ static const char doc[] =
 "USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] [-f] -p PID[,PID...]\n"
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
 "       iotrace --compare REPORT.json REPORT.json...\n"
+"       iotrace --plot SPEC.json --html OUT.html\n"
 "\n"
 "EXAMPLES:\n"
 "    iotrace -p 1234              # trace PID 1234 until Ctrl-C or its exit\n"
@@ -40,6 +45,7 @@ static const char doc[] =
 "    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
 "    iotrace --compare epoll.json poll.json   # two servers, per request\n"
 "    iotrace --metrics 9464 -f -p $(pgrep -o nginx)  # a Prometheus exporter\n"
+"    iotrace --plot spec.json --html page.html  # charts (doc/plot-spec.md)\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
 "Latency percentiles are read from a histogram with 8 buckets per power of\n"
@@ -67,6 +73,8 @@ static const struct argp_option option_list[] = {
 	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
+	{ "plot", OPT_PLOT, "SPEC", 0, "Draw the charts of a JSON spec as HTML; traces nothing", 0 },
+	{ "html", OPT_HTML, "FILE", 0, "Write the --plot page to FILE (- for stdout)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -122,6 +130,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'i':
 		if (!parse_seconds("iotrace", "interval", arg, 1e7, &opts->interval))
 			exit(2);
+		/* shorter summaries only flood the terminal: each costs a map walk */
+		if (opts->interval < INTERVAL_MIN) {
+			fprintf(stderr, "iotrace: invalid interval '%s': expected seconds from %g to %g\n",
+				arg, INTERVAL_MIN, 1e7);
+			exit(2);
+		}
 		break;
 	case 'j':
 		opts->json_path = arg;
@@ -159,6 +173,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_COMPARE:
 		opts->compare = true;
 		break;
+	case OPT_PLOT:
+		opts->plot_spec = arg;
+		break;
+	case OPT_HTML:
+		opts->html_path = arg;
+		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
@@ -168,6 +188,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		if (!opts->plot_spec != !opts->html_path || (opts->plot_spec &&
+		    (opts->npids || opts->cmd || opts->compare || opts->metrics)))
+			argp_error(state, "--plot SPEC and --html FILE go together, alone");
+		if (opts->plot_spec)
+			break;
 		if (opts->compare) {
 			if (opts->npids)
 				argp_error(state, "--compare reads reports; it takes no -p");

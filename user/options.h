@@ -29,6 +29,8 @@ struct options {
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
 	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
 	struct sockaddr_in metrics_addr;
+	const char *plot_spec;	/* --plot: draw this JSON spec; no tracing */
+	const char *html_path;	/* --html: the page --plot writes */
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */
