@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers fuzz
+.PHONY: all clean install deps test test-progs demo bench servers fuzz labs
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -120,6 +120,11 @@ bench:
 	scripts/install-deps --bench
 	$(Q)$(MAKE) --no-print-directory all test-progs
 	bench/run
+
+# Every lab in quick mode, then one table of claims and verdicts.
+labs: deps
+	$(Q)$(MAKE) --no-print-directory all test-progs
+	labs/run --all --quick
 
 deps:
 	$(Q)scripts/install-deps
