@@ -327,22 +327,6 @@ EXPECTED = {
     "Y1": {"does not hold"},    # CPython's select.select runs pselect6
     "Y2": {"holds"}, "Y3": {"holds"},
 }
-# Features other streams deliver (contracts B and C): until they are built
-# in, the lab must say so, and only then.
-NEEDS = {"M4": ("iotrace JSON cpu",), "S7": ("iotrace JSON rewrites",),
-         "M10": ("--slow-ms", "loadgen --slow"), "E7": ("--mod-per-request",)}
-
-
-def _feature_missing(cid):
-    from lib import procs
-    if cid == "M10":
-        return not (procs.has_option("select", "--slow-ms") and
-                    procs.has_option("loadgen", "--slow"))
-    if cid == "E7":
-        return not procs.has_option("epoll", "--mod-per-request")
-    return True     # M4, S7: only a run of iotrace can tell; the lab's word is checked below
-
-
 def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
     with tempfile.TemporaryDirectory() as d:
         r = subprocess.run([os.path.join(LABS, "run"), "--all", "--quick", "--json-dir", d],
@@ -364,9 +348,6 @@ def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
                 continue
             if k == "inconclusive" and any(w in v for w in NOISE_WORDS) and \
                     cid in ("M4", "M5", "M6", "E3", "E7"):
-                continue
-            if k == "inconclusive" and "not available" in v and cid in NEEDS and \
-                    _feature_missing(cid):
                 continue
             wrong.append(out["line"])
         assert not wrong, "verdicts differ from this kernel's:\n" + "\n".join(wrong)
