@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cpu.h"
+#include "proc_stat.h"
 
 struct reading {
 	char state;
@@ -14,32 +15,20 @@ struct reading {
 	char comm[16];
 };
 
-/* /proc/PID/stat: the comm (field 2) may hold spaces and ')', so parse after the last ')' */
 static int read_stat(pid_t pid, struct reading *r)
 {
-	char path[64], buf[1024], *open, *close;
-	unsigned long long ut, st;
-	long long cut, cst;
-	FILE *f;
-	int ok;
+	struct proc_stat st;
+	int err = proc_stat_read(pid, &st);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	open = ok ? strchr(buf, '(') : NULL;
-	close = ok ? strrchr(buf, ')') : NULL;
-	if (!open || !close || close < open ||
-	    sscanf(close + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld"
-		   " %*d %*d %*d %*d %llu", &r->state, &ut, &st, &cut, &cst, &r->starttime) != 6)
-		return -EINVAL;
-	snprintf(r->comm, sizeof(r->comm), "%.*s", (int)(close - open - 1), open + 1);
-	r->times[0] = ut;
-	r->times[1] = st;
-	r->children[0] = cut > 0 ? cut : 0;
-	r->children[1] = cst > 0 ? cst : 0;
+	if (err)
+		return err;
+	r->state = st.state;
+	r->times[0] = st.utime;
+	r->times[1] = st.stime;
+	r->children[0] = st.cutime;
+	r->children[1] = st.cstime;
+	r->starttime = st.starttime;
+	memcpy(r->comm, st.comm, sizeof(r->comm));
 	return 0;
 }
 

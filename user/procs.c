@@ -18,24 +18,19 @@
 #include "iotrace.skel.h"
 #include "cpu.h"
 #include "epoll_seed.h"
+#include "proc_stat.h"
 #include "procs.h"
 
-/* State and parent from /proc/PID/stat; the comm may hold spaces and ')'. */
+/* State and parent from /proc/PID/stat */
 static int read_stat(pid_t pid, char *state, pid_t *ppid)
 {
-	char path[64], buf[512], *p;
-	FILE *f;
-	int ok;
+	struct proc_stat st;
+	int err = proc_stat_read(pid, &st);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	p = ok ? strrchr(buf, ')') : NULL;
-	if (!p || sscanf(p + 1, " %c %d", state, ppid) != 2)
-		return -EINVAL;
+	if (err)
+		return err;
+	*state = st.state;
+	*ppid = st.ppid;
 	return 0;
 }
 
