@@ -17,7 +17,7 @@ SAN_FLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-om
 WERROR_FLAGS := $(if $(filter 1,$(WERROR)),-Werror)
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -I$(OUTPUT) -Ibpf -Ilib $(CFLAGS) $(SAN_FLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
-LDLIBS = $(shell pkg-config --libs libbpf json-c libmicrohttpd) -lm -pthread
+LDLIBS = $(shell pkg-config --libs libbpf json-c libmicrohttpd zlib) -lm -pthread
 export SAN WERROR
 BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 

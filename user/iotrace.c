@@ -23,6 +23,8 @@
 #include "options.h"
 #include "probes.h"
 #include "procs.h"
+#include "recorder.h"
+#include "replay.h"
 #include "report.h"
 #include "run_info.h"
 #include "snapshot.h"
@@ -155,7 +157,7 @@ static FILE *open_json(const char *path)
 		return NULL;
 	if (!strcmp(path, "-"))
 		return stdout;
-	f = fopen(path, "w");
+	f = path_is_gz(path) ? gz_fopen_write(path) : fopen(path, "w");
 	if (!f)
 		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
 	return f;
@@ -196,6 +198,7 @@ int main(int argc, char **argv)
 	struct run_info run = {};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct metrics *metrics = NULL;
+	struct recorder *rec = NULL;
 	FILE *json = NULL, *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
@@ -206,6 +209,8 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &opts);
 	if (opts.compare)
 		return compare_reports(opts.reports, opts.nreports);
+	if (opts.replay_path)
+		return replay_main(&opts);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */
@@ -217,6 +222,8 @@ int main(int argc, char **argv)
 	if (opts.json_path && !(json = open_json(opts.json_path)))
 		return 1;
 	if (opts.interval_json && !(iv.json = open_json(opts.interval_json)))
+		goto cleanup;
+	if (opts.record_path && !(rec = recorder_open(opts.record_path)))
 		goto cleanup;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -233,6 +240,13 @@ int main(int argc, char **argv)
 		deep_skip(&deep, "several processes");
 	else
 		deep_start(&deep, target->pid, opts.btf_path);
+	if (rec) {
+		struct record_head h = { argc, argv, pids, ntargets, target->comm, probes.live,
+					 opts.follow, opts.cmd != NULL };
+
+		if (recorder_start(rec, probes.skel, &h))
+			goto cleanup;
+	}
 	/* libbpf parsed the kernel's BTF (~10 MiB) to load; give it back */
 	malloc_trim(0);
 	if (!opts.cmd) {
@@ -308,12 +322,15 @@ int main(int argc, char **argv)
 	/* what was open before we attached or, with -f, came with a fork */
 	if (!opts.cmd || opts.follow)
 		run_info_epoll(&run, &seed);
+	err = rec ? recorder_finish(rec, &snap, &run) != 0 : 0;
+	rec = NULL;
 	report_text(text, &snap, &run);
-	err = json ? report_json(json, &snap, &run) != 0 : 0;
+	err |= json ? report_json(json, &snap, &run) != 0 : 0;
 	err |= interval_end(&iv, &snap, run.elapsed_s);
 	snapshot_free(&snap);
 
 cleanup:
+	recorder_close(rec);
 	metrics_stop(metrics);
 	snapshot_free(&iv.prev);
 	deep_stop(&deep);

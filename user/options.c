@@ -15,6 +15,8 @@
 #define OPT_COMPARE	1005
 #define OPT_INTERVAL_JSON 1006
 #define OPT_METRICS	1007
+#define OPT_FROM	1008
+#define OPT_TO		1009
 
 #include <string.h>
 
@@ -27,6 +29,7 @@ static const char doc[] =
 "USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] [-f] -p PID[,PID...]\n"
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
 "       iotrace --compare REPORT.json REPORT.json...\n"
+"       iotrace -r CAPTURE [--from SECS] [--to SECS] [-j FILE] [--threads] [--stacks]\n"
 "\n"
 "EXAMPLES:\n"
 "    iotrace -p 1234              # trace PID 1234 until Ctrl-C or its exit\n"
@@ -39,6 +42,8 @@ static const char doc[] =
 "    iotrace --threads -p 1234    # add per-thread tables\n"
 "    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
 "    iotrace --compare epoll.json poll.json   # two servers, per request\n"
+"    iotrace -w cap.gz -p 1234 -d 10  # record every call, then the report\n"
+"    iotrace -r cap.gz --from 2 --to 3   # replay one second of it, no root\n"
 "    iotrace --metrics 9464 -f -p $(pgrep -o nginx)  # a Prometheus exporter\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
@@ -67,6 +72,11 @@ static const struct argp_option option_list[] = {
 	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
+	{ "write", 'w', "FILE", 0,
+	  "Record every traced call, process events and the final figures to FILE (gzip)", 0 },
+	{ "read", 'r', "FILE", 0, "Report from a recording made with -w; traces nothing", 0 },
+	{ "from", OPT_FROM, "SECS", 0, "With -r: report the events from SECS after the start", 0 },
+	{ "to", OPT_TO, "SECS", 0, "With -r: report the events up to SECS after the start", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -129,6 +139,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'T':
 		opts->timestamps = true;
 		break;
+	case 'w':
+		opts->record_path = arg;
+		break;
+	case 'r':
+		opts->replay_path = arg;
+		break;
+	case OPT_FROM:
+		/* 0 is the start: allowed here, unlike a duration */
+		if (strcmp(arg, "0") && !parse_seconds("iotrace", "--from", arg, 1e7, &opts->from_s))
+			exit(2);
+		break;
+	case OPT_TO:
+		if (!parse_seconds("iotrace", "--to", arg, 1e7, &opts->to_s))
+			exit(2);
+		break;
 	case OPT_INTERVAL_JSON:
 		opts->interval_json = arg;
 		break;
@@ -177,6 +202,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				opts->nreports++;
 			if (opts->nreports < 1 || opts->nreports > COMPARE_MAX)
 				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
+			break;
+		}
+		if ((opts->from_s || opts->to_s) && !opts->replay_path)
+			argp_error(state, "--from and --to need -r FILE");
+		if (opts->to_s && opts->to_s <= opts->from_s)
+			argp_error(state, "--to must be after --from");
+		if (opts->replay_path) {
+			if (opts->npids || opts->cmd || opts->record_path || opts->interval ||
+			    opts->metrics || opts->follow)
+				argp_error(state, "-r reads a recording: no -p, --, -w, -i, -f or --metrics");
 			break;
 		}
 		if (opts->interval_json && !opts->interval)

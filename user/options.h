@@ -29,6 +29,9 @@ struct options {
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
 	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
 	struct sockaddr_in metrics_addr;
+	const char *record_path;	/* -w: record a capture to this file */
+	const char *replay_path;	/* -r: report from this capture; no tracing */
+	double from_s, to_s;	/* -r --from/--to: seconds from the start (to 0: end) */
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */

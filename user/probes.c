@@ -11,6 +11,7 @@
 #include "iotrace.h"
 #include "iotrace.skel.h"
 #include "probes.h"
+#include "recorder.h"
 
 #define KERNEL_BTF	"/sys/kernel/btf/vmlinux"
 
@@ -86,6 +87,7 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	bpf_program__set_autoload(skel->progs.sched_switch_btf, sched);
 	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
 	bpf_program__set_autoload(skel->progs.process_fork, o->follow);
+	record_configure(skel, o->record_path != NULL);
 	err = iotrace_bpf__load(skel);
 	for (i = 0; !err && i < ntgids; i++)
 		err = add_target(skel, tgids[i]);
@@ -104,8 +106,10 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 		p->live[n++] = "tp_btf/sched_switch";
 		p->live[n++] = "tp_btf/sched_waking";
 	}
-	if (o->follow)
+	if (o->follow || o->record_path)
 		p->live[n++] = "raw_tp/sched_process_fork";
+	if (o->record_path)
+		p->live[n++] = "raw_tp/sched_process_exit";
 	p->live[n] = NULL;
 	return 0;
 }

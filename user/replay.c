@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iotrace -r FILE: no tracing, no root. The whole trace prints from the
+ * recorded final snapshot, so text and JSON are the live run's; a window
+ * (--from/--to) or a file cut before its snapshot prints from the events.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "capture.h"
+#include "record.h"
+#include "replay.h"
+#include "report.h"
+
+static FILE *open_out(const char *path)
+{
+	FILE *f;
+
+	if (!strcmp(path, "-"))
+		return stdout;
+	f = path_is_gz(path) ? gz_fopen_write(path) : fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* A run description from the header alone: the file ended before the snapshot */
+static void run_from_header(struct run_info *run, const struct capture *c)
+{
+	int i;
+
+	memset(run, 0, sizeof(*run));
+	run->pid = c->ntargets ? (pid_t)c->targets[0] : 0;
+	snprintf(run->comm, sizeof(run->comm), "%s", c->comm);
+	run->npids = c->ntargets;
+	run->launched = c->launched;
+	run->wait_status = -1;
+	run->follow = c->follow;
+	run->many = c->ntargets > 1 || c->follow;
+	run->end = RUN_END_DURATION;
+	run->syscall_probe = c->probes[0] && !strncmp(c->probes[0], "raw_tp", 6) ? "raw_tp" : "tp_btf";
+	for (i = 0; c->probes[i] && i < 7; i++) {
+		run->live[i] = c->probes[i];
+		run->sched |= strstr(c->probes[i], "sched_switch") != NULL;
+	}
+	if (i < 2) {
+		run->live[0] = "?";
+		run->live[1] = "?";
+		run->live[2] = NULL;
+	}
+	run->exact = EXACT_NOT_TRIED;
+	run->not_tried = "replay of a partial capture";
+	for (i = 0; i < DEEP_NR; i++)
+		run->exact_names[i] = "?";
+}
+
+static void print_counts(const struct capture *c, const char *path)
+{
+	if (!c->have_end)
+		return;
+	fprintf(stderr, "iotrace: %s: %llu calls and %llu process events recorded\n", path,
+		(unsigned long long)c->counts.calls, (unsigned long long)c->counts.procs);
+	if (c->counts.calls_dropped)
+		fprintf(stderr, "iotrace: %llu of %llu calls not recorded (ring buffer full); "
+			"totals exact\n", (unsigned long long)c->counts.calls_dropped,
+			(unsigned long long)(c->counts.calls + c->counts.calls_dropped));
+}
+
+/* Which figures a report from events has: said once, above it */
+static void print_window_note(FILE *f, const struct options *o, const struct window *w)
+{
+	if (o->from_s || o->to_s)
+		fprintf(f, "window: %.3f s to %.3f s of the recording\n", o->from_s,
+			o->to_s ? o->to_s : (double)(w->last_ts - w->start_ns) / 1e9);
+	fprintf(f, "from the events: calls, errors, timeouts, latency, fds watched and ready, "
+		"time asleep and on CPU, wakeups (class of each call's last waker); "
+		"kernel copies, registrations, readiness and fd tables need the "
+		"aggregates: not shown (0)\n");
+}
+
+int replay_main(const struct options *o)
+{
+	struct window w = { .from_s = o->from_s, .to_s = o->to_s };
+	struct capture c;
+	struct run_info run;
+	const struct snapshot *snap;
+	FILE *json = NULL, *text;
+	bool from_events;
+	int ret, err = 0;
+
+	text = o->json_path && !strcmp(o->json_path, "-") ? stderr : stdout;
+	if (o->json_path && !(json = open_out(o->json_path)))
+		return 1;
+	/* the events' clock starts at the header: the callback reads it from c */
+	ret = capture_read(o->replay_path, &c, window_event, &w);
+	if (ret < 0) {
+		if (json && json != stdout)
+			fclose(json);
+		return 1;
+	}
+	if (c.broken)
+		fprintf(stderr, "iotrace: %s: %s: the report below is partial\n", o->replay_path,
+			c.error);
+	window_finish(&w, &c);
+	from_events = o->from_s || o->to_s || !c.have_snapshot;
+	if (c.have_snapshot)
+		run = c.run;
+	else
+		run_from_header(&run, &c);
+	run.all_threads = o->threads;
+	run.stacks = o->stacks;
+	snap = &c.snap;
+	if (from_events) {
+		snap = &w.snap;
+		run.elapsed_s = w.last_ts > w.first_ts ? (w.last_ts - w.first_ts) / 1e9 : 0;
+		if (o->from_s || o->to_s)
+			run.elapsed_s = (o->to_s ? o->to_s : (w.last_ts - w.start_ns) / 1e9) - o->from_s;
+		w.snap.ksyms = c.snap.ksyms;	/* borrowed for --stacks */
+		print_window_note(text, o, &w);
+	}
+	report_text(text, snap, &run);
+	if (json)
+		err = report_json(json, snap, &run) != 0;
+	w.snap.ksyms = NULL;
+	print_counts(&c, o->replay_path);
+	if (json && json != stdout && fclose(json) && !err) {
+		fprintf(stderr, "iotrace: failed to write %s: %s\n", o->json_path, strerror(errno));
+		err = 1;
+	}
+	window_free(&w);
+	capture_free(&c);
+	return err || c.broken;
+}
