@@ -19,12 +19,14 @@
 #define CAP_MAGIC		"IOTRCAP\n"
 #define CAP_VERSION		1
 #define CAP_MAX_RECORD		(64u << 20)	/* a longer record is corruption */
+#define CAP_THREADS_CHUNK	1024		/* threads per CAP_THREADS record */
+#define CAP_MAX_THREADS		(1u << 20)
 
 enum cap_type {
 	CAP_HEADER = 1,		/* tags: what was recorded, how, when */
 	CAP_EVENTS = 2,		/* struct rec_call / rec_proc back to back */
 	CAP_RUN = 10,		/* tags: struct run_info */
-	CAP_THREADS = 11,	/* per thread: ids, comm, present, mux_stats rows */
+	CAP_THREADS = 11,	/* per thread: ids, comm, present, mux_stats rows; repeats */
 	CAP_ERRS = 12,
 	CAP_DROPS = 13,		/* struct drop_counts as u64s, in field order */
 	CAP_WAKES = 14,		/* wake rows with their stacks */

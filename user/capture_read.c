@@ -107,11 +107,11 @@ static int read_record(struct reader *r, __u32 type, struct cur *p, __u64 start)
 	int err = 0;
 
 	if (type != CAP_HEADER && !c->layout)
-		return broken(r, start, "no header");
+		return broken(r, start, "corrupt (no header first)");
 	switch (type) {
 	case CAP_HEADER:
 		if (c->layout)
-			return broken(r, start, "second header");
+			return broken(r, start, "corrupt (second header)");
 		err = capture_header(c, p);
 		if (err)
 			return broken(r, start, "corrupt header");
@@ -124,7 +124,7 @@ static int read_record(struct reader *r, __u32 type, struct cur *p, __u64 start)
 		c->have_end = true;
 		capture_snap_finish(c);
 		if (!c->have_snapshot)
-			return broken(r, start, "incomplete snapshot");
+			return broken(r, start, "corrupt snapshot (incomplete)");
 		return 0;
 	default:
 		if (type >= CAP_RUN && type <= CAP_EPOLLS) {
@@ -142,7 +142,7 @@ static int read_all(struct reader *r, const char *path)
 	unsigned char magic[16];
 	__u32 hdr[2], version;
 	void *buf = NULL;
-	int ret = 0;
+	int ret = 0, zerr;
 
 	if (read_some(r, magic, sizeof(magic)) != sizeof(magic) || memcmp(magic, CAP_MAGIC, 8)) {
 		fprintf(stderr, "iotrace: %s: not an iotrace capture (no magic)\n", path);
@@ -189,6 +189,10 @@ static int read_all(struct reader *r, const char *path)
 		p = (struct cur){ .p = buf, .n = hdr[1] };
 		ret = read_record(r, hdr[0], &p, start + sizeof(hdr));
 	}
+	/* the end record read: one more byte makes zlib check the gzip trailer */
+	if (!ret && c->have_end && read_some(r, magic, 1) == 0 && gzerror(r->gz, &zerr) &&
+	    zerr != Z_OK)
+		ret = broken(r, r->off, "corrupt");
 	free(buf);
 	return ret;
 }

@@ -30,7 +30,8 @@ int capture_layout(struct capture *c, struct cur *v)
 	if (!c->layout)
 		return -ENOMEM;
 	c->stats_size = cur_u32(v);
-	if (c->stats_size > 1u << 20)
+	/* every real row holds histograms: a short one is corruption */
+	if (c->stats_size < 1024 || c->stats_size > 1u << 20)
 		v->bad = true;
 	while (!v->bad && cur_left(v) && k < LAYOUT_MAX) {
 		const char *name = (const char *)v->p + v->off;
@@ -77,30 +78,38 @@ static void read_stats(const struct capture *c, struct cur *p, struct mux_stats 
 	p->off += c->stats_size;
 }
 
+/* Threads come in chunks (CAP_THREADS repeats): each appends to the snapshot */
 static int read_threads(struct capture *c, struct cur *p)
 {
 	struct snapshot *snap = &c->snap;
 	__u32 n = cur_count(p, 28), i, s;
+	void *grown;
 
 	if (!c->layout)
 		return -EINVAL;
-	snap->threads = calloc(n ? n : 1, sizeof(*snap->threads));
-	if (!snap->threads)
+	if (snap->nthreads + n > CAP_MAX_THREADS)
+		return -EINVAL;
+	grown = realloc(snap->threads, (snap->nthreads + n + 1) * sizeof(*snap->threads));
+	if (!grown)
 		return -ENOMEM;
+	snap->threads = grown;
 	for (i = 0; i < n && !p->bad; i++) {
-		struct thread_stats *t = &snap->threads[i];
+		struct thread_stats *t = &snap->threads[snap->nthreads];
 
+		memset(t, 0, sizeof(*t));
 		t->tid = cur_u32(p);
 		t->tgid = cur_u32(p);
 		cur_get(p, t->comm, sizeof(t->comm));
 		t->comm[sizeof(t->comm) - 1] = '\0';
 		t->present = cur_u32(p);
-		if (t->present >> MUX_NR)
+		/* a thread is in the snapshot because it has a row */
+		if (!t->present || t->present >> MUX_NR)
 			p->bad = true;
 		for (s = 0; s < MUX_NR && !p->bad; s++)
 			if (t->present & (1u << s))
 				read_stats(c, p, &t->sys[s]);
-		snap->nthreads = i + 1;
+		if (!p->bad)
+			snap->nthreads++;
 	}
 	return 0;
 }
@@ -234,8 +243,8 @@ int capture_snap_record(struct capture *c, __u32 type, struct cur *p)
 {
 	int err = 0;
 
-	/* each section once: a repeat would leak or mix two snapshots */
-	if (c->sections & (1u << (type - CAP_RUN)))
+	/* each section once (threads come in chunks): a repeat would mix two snapshots */
+	if (type != CAP_THREADS && (c->sections & (1u << (type - CAP_RUN))))
 		return -EINVAL;
 	c->sections |= 1u << (type - CAP_RUN);
 	switch (type) {

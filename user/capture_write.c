@@ -155,13 +155,14 @@ static void put_run(struct capbuf *b, const struct run_info *r)
 	capbuf_tag_u64(b, RUN_EPOLL_UNREADABLE, r->epoll_unreadable);
 }
 
-static void put_threads(struct capbuf *b, const struct snapshot *snap)
+/* threads [from, to) */
+static void put_threads(struct capbuf *b, const struct snapshot *snap, size_t from, size_t to)
 {
 	unsigned int s;
 	size_t i;
 
-	capbuf_u32(b, snap->nthreads);
-	for (i = 0; i < snap->nthreads; i++) {
+	capbuf_u32(b, to - from);
+	for (i = from; i < to; i++) {
 		const struct thread_stats *t = &snap->threads[i];
 
 		capbuf_u32(b, t->tid);
@@ -172,6 +173,25 @@ static void put_threads(struct capbuf *b, const struct snapshot *snap)
 			if (t->present & (1u << s))
 				capbuf_put(b, &t->sys[s], sizeof(t->sys[s]));
 	}
+}
+
+/* in chunks: a record stays far below CAP_MAX_RECORD with 65536 rows */
+static int put_thread_records(gzFile gz, const struct snapshot *snap)
+{
+	size_t from = 0, to;
+	int err = 0;
+
+	do {
+		struct capbuf b = {};
+
+		to = from + CAP_THREADS_CHUNK < snap->nthreads ? from + CAP_THREADS_CHUNK :
+								  snap->nthreads;
+		put_threads(&b, snap, from, to);
+		err = capture_put_record(gz, CAP_THREADS, &b);
+		capbuf_free(&b);
+		from = to;
+	} while (!err && from < snap->nthreads);
+	return err;
 }
 
 static void put_errs(struct capbuf *b, const struct snapshot *snap)
@@ -248,13 +268,12 @@ int capture_put_final(gzFile gz, const struct snapshot *snap, const struct run_i
 		      const struct cap_counts *counts)
 {
 	struct capbuf b[9] = {};
-	const __u32 types[9] = { CAP_RUN, CAP_THREADS, CAP_ERRS, CAP_DROPS, CAP_WAKES,
+	const __u32 types[9] = { CAP_RUN, 0, CAP_ERRS, CAP_DROPS, CAP_WAKES,
 				 CAP_KSYMS, CAP_FDS, CAP_CLOSED, CAP_EPOLLS };
 	struct capbuf end = {};
 	int err = 0, i;
 
 	put_run(&b[0], run);
-	put_threads(&b[1], snap);
 	put_errs(&b[2], snap);
 	capbuf_u32(&b[3], sizeof(snap->drops) / sizeof(__u64));
 	capbuf_put(&b[3], &snap->drops, sizeof(snap->drops));
@@ -266,7 +285,8 @@ int capture_put_final(gzFile gz, const struct snapshot *snap, const struct run_i
 	capbuf_put(&end, counts, sizeof(*counts));
 	for (i = 0; i < 9; i++) {
 		if (!err)
-			err = capture_put_record(gz, types[i], &b[i]);
+			err = types[i] ? capture_put_record(gz, types[i], &b[i]) :
+					 put_thread_records(gz, snap);
 		capbuf_free(&b[i]);
 	}
 	if (!err)

@@ -5,6 +5,8 @@
  * (--from/--to) or a file cut before its snapshot prints from the events.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
@@ -69,38 +71,31 @@ static void print_counts(const struct capture *c, const char *path)
 /* Which figures a report from events has: said once, above it */
 static void print_window_note(FILE *f, const struct options *o, const struct window *w)
 {
+	double end = w->last_ts > w->start_ns ? (w->last_ts - w->start_ns) / 1e9 : 0;
+
 	if (o->from_s || o->to_s)
 		fprintf(f, "window: %.3f s to %.3f s of the recording\n", o->from_s,
-			o->to_s ? o->to_s : (double)(w->last_ts - w->start_ns) / 1e9);
+			o->to_s && o->to_s < end ? o->to_s : end);
 	fprintf(f, "from the events: calls, errors, timeouts, latency, fds watched and ready, "
 		"time asleep and on CPU, wakeups (class of each call's last waker); "
 		"kernel copies, registrations, readiness and fd tables need the "
 		"aggregates: not shown (0)\n");
 }
 
-int replay_main(const struct options *o)
+int replay_report(int fd, const char *path, const struct options *o, FILE *text, FILE *json)
 {
 	struct window w = { .from_s = o->from_s, .to_s = o->to_s };
 	struct capture c;
 	struct run_info run;
 	const struct snapshot *snap;
-	FILE *json = NULL, *text;
 	bool from_events;
 	int ret, err = 0;
 
-	text = o->json_path && !strcmp(o->json_path, "-") ? stderr : stdout;
-	if (o->json_path && !(json = open_out(o->json_path)))
+	ret = capture_read_fd(fd, path, &c, window_event, &w);
+	if (ret < 0)
 		return 1;
-	/* the events' clock starts at the header: the callback reads it from c */
-	ret = capture_read(o->replay_path, &c, window_event, &w);
-	if (ret < 0) {
-		if (json && json != stdout)
-			fclose(json);
-		return 1;
-	}
 	if (c.broken)
-		fprintf(stderr, "iotrace: %s: %s: the report below is partial\n", o->replay_path,
-			c.error);
+		fprintf(stderr, "iotrace: %s: %s: the report below is partial\n", path, c.error);
 	window_finish(&w, &c);
 	from_events = o->from_s || o->to_s || !c.have_snapshot;
 	if (c.have_snapshot)
@@ -113,8 +108,13 @@ int replay_main(const struct options *o)
 	if (from_events) {
 		snap = &w.snap;
 		run.elapsed_s = w.last_ts > w.first_ts ? (w.last_ts - w.first_ts) / 1e9 : 0;
-		if (o->from_s || o->to_s)
-			run.elapsed_s = (o->to_s ? o->to_s : (w.last_ts - w.start_ns) / 1e9) - o->from_s;
+		if (o->from_s || o->to_s) {
+			double end = w.last_ts > w.start_ns ? (w.last_ts - w.start_ns) / 1e9 : 0;
+
+			run.elapsed_s = (o->to_s && o->to_s < end ? o->to_s : end) - o->from_s;
+			if (run.elapsed_s < 0)
+				run.elapsed_s = 0;
+		}
 		w.snap.ksyms = c.snap.ksyms;	/* borrowed for --stacks */
 		print_window_note(text, o, &w);
 	}
@@ -122,12 +122,31 @@ int replay_main(const struct options *o)
 	if (json)
 		err = report_json(json, snap, &run) != 0;
 	w.snap.ksyms = NULL;
-	print_counts(&c, o->replay_path);
+	print_counts(&c, path);
+	window_free(&w);
+	capture_free(&c);
+	return err || c.broken;
+}
+
+int replay_main(const struct options *o)
+{
+	FILE *json = NULL, *text;
+	int fd, err;
+
+	text = o->json_path && !strcmp(o->json_path, "-") ? stderr : stdout;
+	fd = open(o->replay_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "iotrace: failed to open %s: %s\n", o->replay_path, strerror(errno));
+		return 1;
+	}
+	if (o->json_path && !(json = open_out(o->json_path))) {
+		close(fd);
+		return 1;
+	}
+	err = replay_report(fd, o->replay_path, o, text, json);
 	if (json && json != stdout && fclose(json) && !err) {
 		fprintf(stderr, "iotrace: failed to write %s: %s\n", o->json_path, strerror(errno));
 		err = 1;
 	}
-	window_free(&w);
-	capture_free(&c);
-	return err || c.broken;
+	return err;
 }

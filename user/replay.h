@@ -4,6 +4,7 @@
 #define IOTRACE_REPLAY_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <linux/types.h>
 #include "capture.h"
 #include "options.h"
@@ -32,6 +33,8 @@ void window_free(struct window *w);
 /* The hash the BPF side gives a waker's stack (record.bpf.h) */
 __u32 wake_stack_hash(const __u64 *ips);
 
+/* The report of the capture on fd (closed) to text and json (or NULL): 0, or 1 when broken */
+int replay_report(int fd, const char *path, const struct options *o, FILE *text, FILE *json);
 /* iotrace -r: 0, or 1 when the file is broken or unreadable */
 int replay_main(const struct options *o);
 
