@@ -126,7 +126,7 @@ tests/bin/fuzz_capture: tests/fuzz/fuzz_capture.c $(CAP_FUZZ_OBJS)
 fuzz-capture: tests/bin/fuzz_capture
 	$(Q)rm -rf $(OUTPUT)/fuzzcap/corpus && mkdir -p $(OUTPUT)/fuzzcap/corpus
 	@echo "fuzz: capture reader for $(CAP_FUZZ_SECONDS) s (log: $(OUTPUT)/fuzzcap/log)"
-	$(Q)tests/bin/fuzz_capture -max_total_time=$(CAP_FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	$(Q)tests/bin/fuzz_capture -max_total_time=$(CAP_FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
 		-rss_limit_mb=2048 -print_final_stats=1 -dict=tests/fuzz/capture.dict \
 		-artifact_prefix=$(OUTPUT)/fuzzcap/ $(OUTPUT)/fuzzcap/corpus tests/fuzz/corpus/capture \
 		> $(OUTPUT)/fuzzcap/log 2>&1 || { tail -40 $(OUTPUT)/fuzzcap/log; exit 1; }
