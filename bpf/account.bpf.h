@@ -13,12 +13,14 @@
 #include "copies.bpf.h"
 #include "readiness.bpf.h"
 #include "select.bpf.h"
+#include "rewrites.bpf.h"
 
 /* What the exit programs pass to the accounting functions */
 struct exit_args {
 	__u64 now, lat;		/* ns */
 	__s64 ret;
 	__u64 a0, a1, a2, a3;	/* the syscall's arguments */
+	__u64 a4;		/* select/pselect6 only: the timeout */
 	__u32 sys, tgid, tid;
 };
 
@@ -43,7 +45,7 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 	if (sys == MUX_POLL || sys == MUX_PPOLL) {
 		walk_pollfds(&w, (void *)x->a0, fl->nfds);
 		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
-	} else if (x->ret > 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
+	} else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
 		w.uptr[0] = (void *)x->a1;
 		w.uptr[1] = (void *)x->a2;
 		w.uptr[2] = (void *)x->a3;
@@ -57,6 +59,10 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 	}
 	s->reports += w.reports;
 	s->rereports += w.rereports;
+	if (x->ret >= 0 && (sys == MUX_POLL || sys == MUX_PPOLL))
+		poll_rewrites(s, fl, &w);
+	else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6))
+		select_rewrites(s, fl, &w, (void *)x->a4, sys == MUX_PSELECT6);
 
 	if (!is_scan(sys) || fl->zero_timeout || fl->watched == WATCHED_UNKNOWN)
 		return 0;

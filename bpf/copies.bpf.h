@@ -15,11 +15,13 @@
 /*
  * A 16-byte timeval/timespec: copied in if given; remaining time copied
  * back if non-zero. pre: its value when already read (select's span).
+ * The value is kept in fl->tmo, to see at exit what the kernel wrote back.
  */
 static __always_inline void timeout_in(struct inflight *fl, const void *utime, const __s64 *pre)
 {
 	__s64 t[2] = {};
 
+	fl->tmo_read = 0;
 	if (!utime)
 		return;
 	fl->bytes_in += 16;
@@ -29,6 +31,9 @@ static __always_inline void timeout_in(struct inflight *fl, const void *utime, c
 	} else if (bpf_probe_read_user(t, sizeof(t), utime)) {
 		return;
 	}
+	fl->tmo[0] = t[0];
+	fl->tmo[1] = t[1];
+	fl->tmo_read = 1;
 	if (!t[0] && !t[1])
 		fl->zero_timeout = 1;
 	else

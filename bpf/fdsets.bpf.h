@@ -25,6 +25,16 @@ struct scan_buf {
 	struct { __s32 fd; __s16 events, revents; } pfds[POLL_CHUNK];
 };
 
+/*
+ * Entry i's share of a poll array's events checksum: a sum weighted by
+ * position, exact (65536 entries cannot overflow it), so a change of one
+ * entry's events, or two entries' events swapped, always changes the sum.
+ */
+static __always_inline __u64 events_term(__u32 i, __s16 events)
+{
+	return (__u64)(__u16)events * (2 * (__u64)i + 1);
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -38,8 +48,24 @@ struct set_scan {
 	bool spanned;		/* the first chunk was read in one span already */
 	__u32 nbits;		/* nfds clamped to the fd table's max_fds */
 	__u32 count;		/* fds in any of the sets */
+	__u32 bits;		/* bits set, summed over the 3 sets */
 	bool failed;
 };
+
+/* The bits of word (fds word * 64 up) below nbits: the kernel ignores the rest */
+static __always_inline __u64 word_mask(__u32 nbits, __u32 word)
+{
+	__u32 left = nbits - word * 64;
+
+	return left < 64 ? (1ULL << left) - 1 : ~0ULL;
+}
+
+/* Bits set in word w of the sets in buf (mask: word_mask), summed over the 3 */
+static __always_inline __u32 sets_bits(const struct scan_buf *buf, __u32 w, __u64 mask)
+{
+	return popcount64(buf->sets[0][w] & mask) + popcount64(buf->sets[1][w] & mask) +
+	       popcount64(buf->sets[2][w] & mask);
+}
 
 static long scan_set_chunk(__u32 chunk, struct set_scan *s)
 {
@@ -71,12 +97,10 @@ static long scan_set_chunk(__u32 chunk, struct set_scan *s)
 		}
 	}
 	for (w = 0; w < SET_CHUNK_WORDS && w < words; w++) {
-		__u64 bits = buf->sets[0][w] | buf->sets[1][w] | buf->sets[2][w];
-		__u32 left = s->nbits - (first + w) * 64;
+		__u64 mask = word_mask(s->nbits, first + w);
 
-		if (left < 64)
-			bits &= (1ULL << left) - 1;
-		s->count += popcount64(bits);
+		s->count += popcount64((buf->sets[0][w] | buf->sets[1][w] | buf->sets[2][w]) & mask);
+		s->bits += sets_bits(buf, w, mask);
 	}
 	return 0;
 }
@@ -115,9 +139,12 @@ static __always_inline __u64 read_span(struct set_scan *s, __u32 nbits, const vo
 	return lo;
 }
 
-/* Returns WATCHED_UNKNOWN if a set could not be read. */
-static __always_inline __u32 count_select_fds(struct set_scan *pre, __u32 nbits,
-					      const void *in, const void *out, const void *ex)
+/*
+ * Returns the fds in any set, WATCHED_UNKNOWN if a set could not be read;
+ * *bits: the bits set, summed over the sets (an fd in two sets counts 2).
+ */
+static __always_inline __u32 count_select_fds(struct set_scan *pre, __u32 nbits, const void *in,
+					      const void *out, const void *ex, __u32 *bits)
 {
 	struct set_scan s = { .sets = { in, out, ex }, .nbits = nbits };
 
@@ -135,6 +162,7 @@ static __always_inline __u32 count_select_fds(struct set_scan *pre, __u32 nbits,
 		scan_set_chunk(0, &s);
 	else
 		bpf_loop(SET_MAX_CHUNKS, scan_set_chunk, &s, 0);
+	*bits = s.bits;
 	return s.failed ? WATCHED_UNKNOWN : s.count;
 }
 

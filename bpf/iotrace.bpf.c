@@ -17,6 +17,7 @@
 #include "select.bpf.h"
 #include "copies.bpf.h"
 #include "readiness.bpf.h"
+#include "rewrites.bpf.h"
 #include "account.bpf.h"
 #include "sched.bpf.h"
 #include "record.bpf.h"
@@ -77,6 +78,7 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 	case MUX_PPOLL:
 		poll_copies(fl, a1, sys == MUX_PPOLL ? (void *)a2 : NULL,
 			    sys == MUX_PPOLL ? (void *)a3 : NULL);
+		poll_events_in(fl, (void *)a0, fl->nfds);
 		if (sys == MUX_POLL && (int)a2 == 0)
 			fl->zero_timeout = 1;
 		break;		/* fds watched: counted at exit */
@@ -184,6 +186,8 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	x.a1 = SYSCALL_ARG(regs, btf, 2);
 	x.a2 = SYSCALL_ARG(regs, btf, 3);
 	x.a3 = SYSCALL_ARG(regs, btf, 4);
+	if (x.sys == MUX_SELECT || x.sys == MUX_PSELECT6)
+		x.a4 = SYSCALL_ARG(regs, btf, 5);
 
 	s = stats_of(fl, tid, tgid, x.sys);
 	if (!s)

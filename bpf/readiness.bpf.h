@@ -29,8 +29,13 @@ struct ready_walk {
 	__u32 before_first;	/* poll: entries with fd >= 0 before the first ready one */
 	__u32 first_nval;	/* poll: the first ready entry was POLLNVAL */
 	__u32 watched;		/* poll: entries with fd >= 0 */
-	bool failed;		/* poll: the array could not be read */
+	bool failed;		/* poll: the array, select: a set, could not be read */
 	__u32 unmapped;		/* epoll: events whose data maps to no known fd */
+	/* S7/P1: the caller's memory as the kernel left it */
+	__u32 set_bits;		/* select: bits set in the 3 sets, summed */
+	__u32 revents_set;	/* poll: entries with revents != 0 */
+	__u32 reread;		/* poll: entries read */
+	__u64 events_sum;	/* poll: checksum of their events (events_term) */
 };
 
 /*
@@ -85,7 +90,7 @@ __noinline int select_word(__u32 word, struct ready_walk *w)
 {
 	__u32 zero = 0, first = word & ~(SET_CHUNK_WORDS - 1), slot = word & (SET_CHUNK_WORDS - 1);
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
-	__u64 size, bits;
+	__u64 size, bits, mask;
 	__u32 words, k, b;
 
 	if (!buf || !w || word * 64 >= w->n)
@@ -96,14 +101,17 @@ __noinline int select_word(__u32 word, struct ready_walk *w)
 		if (size > sizeof(buf->sets[0]))
 			size = sizeof(buf->sets[0]);
 		for (k = 0; k < 3; k++) {
-			if (!w->uptr[k] || bpf_probe_read_user(buf->sets[k], size,
-							       w->uptr[k] + first * 8))
+			if (!w->uptr[k]) {
 				__builtin_memset(buf->sets[k], 0, sizeof(buf->sets[k]));
+			} else if (bpf_probe_read_user(buf->sets[k], size, w->uptr[k] + first * 8)) {
+				__builtin_memset(buf->sets[k], 0, sizeof(buf->sets[k]));
+				w->failed = true;
+			}
 		}
 	}
-	bits = buf->sets[0][slot] | buf->sets[1][slot] | buf->sets[2][slot];
-	if (w->n - word * 64 < 64)
-		bits &= (1ULL << (w->n - word * 64)) - 1;
+	mask = word_mask(w->n, word);
+	w->set_bits += sets_bits(buf, slot, mask);
+	bits = (buf->sets[0][slot] | buf->sets[1][slot] | buf->sets[2][slot]) & mask;
 	if (bits && !w->found) {
 		w->found = 1;
 		w->first = word * 64 + popcount64((bits & -bits) - 1);
@@ -134,7 +142,10 @@ __noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 		w->failed = true;
 		return 1;
 	}
+	w->reread += n;
 	for (i = 0; i < POLL_CHUNK && i < n; i++) {
+		w->events_sum += events_term(first + i, buf->pfds[i].events);
+		w->revents_set += buf->pfds[i].revents != 0;
 		if (buf->pfds[i].fd < 0)
 			continue;
 		w->watched++;

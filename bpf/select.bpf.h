@@ -51,7 +51,7 @@ struct select_args {
 __noinline int enter_select(struct inflight *fl, struct select_args *a)
 {
 	struct set_scan pre = {};
-	__u32 watched, zero = 0, off;
+	__u32 watched, zero = 0, off, bits = 0;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
 	__s64 tv[2];
 	__u64 lo;
@@ -73,7 +73,9 @@ __noinline int enter_select(struct inflight *fl, struct select_args *a)
 		select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, NULL,
 			      (void *)a->sigpack);
 	}
-	watched = count_select_fds(&pre, fl->nfds, (void *)a->in, (void *)a->out, (void *)a->ex);
+	watched = count_select_fds(&pre, fl->nfds, (void *)a->in, (void *)a->out, (void *)a->ex,
+				   &bits);
+	fl->set_bits = bits;
 	keep_first_set(fl, fl->nfds, watched);
 	fl->watched = watched;
 	return 0;

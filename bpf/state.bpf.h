@@ -76,6 +76,12 @@ struct inflight {
 	__u8 slept;
 	__u8 first_valid;	/* first_set holds every watched fd (nfds <= 1024) */
 	__u64 first_set[16];	/* select: union of the sets, first 1024 fds */
+	/* S7/P1: the caller's memory at entry, to compare with it at exit */
+	__s64 tmo[2];		/* select/pselect6: the timeout, if tmo_read */
+	__u64 events_sum;	/* poll: checksum of the entries' events, if events_read */
+	__u32 set_bits;		/* select: bits set in the 3 sets, summed */
+	__u8 tmo_read;		/* a timeout was passed and read */
+	__u8 events_read;
 };
 
 struct {

@@ -16,6 +16,9 @@
  *   M7      at hundreds or thousands of connections it costs a thread, a
  *           stack and context switches per client; --pool caps the threads,
  *           but then client N+1 waits until one of the N leaves.
+ *   M10     the contrast: with --slow-ms a SLOW request sleeps in its own
+ *           connection's thread only; every other client is answered
+ *           meanwhile.
  *
  * Quirks:
  *   - Threads get a 256 KiB stack instead of 8 MiB, so that 10,000 of them
@@ -32,7 +35,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 #define STACK_SIZE	(256 * 1024)
 
@@ -50,7 +54,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
 	if (key == OPT_POOL)
-		return arg_long("pool size", arg, 1, 10000, &pool);
+		return cli_long("pool size", arg, 1, 10000, &pool);
 	return ARGP_ERR_UNKNOWN;
 }
 
@@ -59,6 +63,7 @@ static const char doc[] =
 	"EXAMPLES:\n"
 	"  blocking -p 0                  # a new thread for every client\n"
 	"  blocking -p 0 --pool 8         # 8 threads, each blocking in accept()\n"
+	"  blocking -p 0 --slow-ms 200    # a SLOW line stalls its own thread only\n"
 	"  blocking -p 8080 --proto http  # then: wrk http://127.0.0.1:8080/\n";
 
 static const struct argp argp = { options, parse_opt, NULL, doc, common_argp_children, NULL, NULL };

@@ -8,10 +8,16 @@
  * returns only those.
  *
  *   level-triggered (default): epoll_wait reports a socket for as long as it
- *     is ready, like select and poll. The server does one read or write per
- *     report, and changes the registration with epoll_ctl(MOD) when the
- *     connection starts or stops wanting to write (or to read, when its
- *     output queue is full).
+ *     is ready, like select and poll. On a report the server reads once and
+ *     writes the answer at once, as real servers do (nginx, redis): only if
+ *     output stays pending (the socket buffer is full) does it ask for
+ *     EPOLLOUT with epoll_ctl(MOD), until the output drains, then goes back
+ *     to EPOLLIN. In the usual case that is no epoll_ctl per request.
+ *   --mod-per-request: the textbook's level-triggered loop instead. One read
+ *     or one write per report, and the registration always says what the
+ *     connection waits for: an answer is queued, MOD to EPOLLIN | EPOLLOUT;
+ *     it is written on the next report, MOD back to EPOLLIN. Two
+ *     epoll_ctl(MOD) per request.
  *   edge-triggered (--edge): a socket is registered once for EPOLLIN |
  *     EPOLLOUT | EPOLLET and never modified. It is reported when its state
  *     changes, so on each report the server reads and writes until EAGAIN:
@@ -23,9 +29,11 @@
  *   E3      with many idle connections epoll_wait does not look at them.
  *   E5      the two modes; --edge drains every socket until EAGAIN.
  *   E6      no FD_SETSIZE: bounded only by RLIMIT_NOFILE (raised to 65536).
- *   E7      level-triggered mode pays an epoll_ctl(MOD) whenever the wanted
- *           events change (twice per request: the answer is queued, then
- *           sent); edge-triggered mode pays none.
+ *   E7      epoll_ctl calls cost a syscall each: --mod-per-request pays two
+ *           epoll_ctl(MOD) per request, the default none (unless a socket
+ *           buffer fills), edge-triggered mode none at all.
+ *   M10     with --slow-ms, a SLOW request puts the one thread to sleep and
+ *           every other client waits for it.
  *
  * Quirks:
  *   - A closed fd leaves the epoll set by itself (the last reference to the
@@ -41,7 +49,8 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 #define MAX_EVENTS	256
 
@@ -51,12 +60,16 @@ struct econn {
 };
 
 static bool edge;
+static bool mod_per_request;
 static int epfd;
 
-enum { OPT_EDGE = 0x200 };
+enum { OPT_EDGE = 0x200, OPT_MOD_PER_REQUEST };
 
 static const struct argp_option options[] = {
 	{ "edge", OPT_EDGE, NULL, 0, "Edge-triggered (EPOLLET): drain each socket until EAGAIN", 0 },
+	{ "mod-per-request", OPT_MOD_PER_REQUEST, NULL, 0,
+	  "Level-triggered the textbook way: EPOLLOUT asked for (epoll_ctl MOD) for every "
+	  "answer, two MODs per request", 0 },
 	{ 0 }
 };
 
@@ -64,16 +77,30 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)arg;
 	(void)state;
-	if (key != OPT_EDGE)
+	switch (key) {
+	case OPT_EDGE:
+		edge = true;
+		return 0;
+	case OPT_MOD_PER_REQUEST:
+		mod_per_request = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (edge && mod_per_request) {
+			cli_error("--mod-per-request is for level-triggered mode, not --edge");
+			return EINVAL;
+		}
+		return 0;
+	default:
 		return ARGP_ERR_UNKNOWN;
-	edge = true;
-	return 0;
+	}
 }
 
 static const char doc[] =
 	"epoll: one thread, epoll_wait(); level-triggered, or edge-triggered with --edge.\v"
 	"EXAMPLES:\n"
 	"  epoll -p 0                   # level-triggered echo\n"
+	"  epoll -p 0 --mod-per-request # two epoll_ctl(MOD) per request (E7)\n"
+	"  epoll -p 0 --slow-ms 200     # a SLOW line stalls every client (M10)\n"
 	"  epoll --edge -p 0            # edge-triggered, reported as epoll-edge\n"
 	"  epoll -p 8080 --proto http   # then: wrk -c 1000 http://127.0.0.1:8080/\n";
 
@@ -111,17 +138,33 @@ static void accept_clients(void)
 	}
 }
 
-/* Level-triggered: one read and/or one write per report. Returns false to close. */
+/* Write until the output is gone or the socket buffer is full; false on an error. */
+static bool write_now(struct conn *c)
+{
+	while (conn_want_write(c))
+		if (conn_write(c) < 0)
+			return errno == EAGAIN || errno == EINTR;
+	return true;
+}
+
+/* Level-triggered: one read, then the answer, on each report. Returns false to close. */
 static bool handle_level(struct econn *ec, unsigned int events)
 {
 	struct conn *c = &ec->c;
+	bool waiting_out = ec->events & EPOLLOUT;	/* a write found the buffer full */
 
 	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && conn_want_read(c) &&
 	    conn_read(c) < 0 && errno != EAGAIN)
 		return false;
-	if ((events & (EPOLLOUT | EPOLLERR)) && conn_want_write(c) &&
-	    conn_write(c) < 0 && errno != EAGAIN)
-		return false;
+	if (mod_per_request) {
+		/* The textbook loop: write only when reported writable. */
+		if ((events & (EPOLLOUT | EPOLLERR)) && conn_want_write(c) &&
+		    conn_write(c) < 0 && errno != EAGAIN)
+			return false;
+	} else if (!waiting_out || (events & (EPOLLOUT | EPOLLERR))) {
+		if (!write_now(c))	/* the answer goes out now: no EPOLLOUT, no MOD */
+			return false;
+	}
 	if (conn_done(c))
 		return false;
 	update_events(ec);

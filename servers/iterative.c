@@ -12,6 +12,8 @@
  *           copying it to user memory. One syscall per request.
  *   M5      the baseline the multiplexers are compared with: one connection,
  *           one read per request, no wait syscall in front of it.
+ *   M10     with --slow-ms a SLOW request sleeps in the only thread: here
+ *           the other clients wait anyway, as they do for any client.
  *
  * Quirks:
  *   - A second client is connected (the kernel finishes the handshake and
@@ -23,12 +25,14 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"iterative: a blocking server that serves one client at a time.\v"
 	"EXAMPLES:\n"
 	"  iterative -p 0                 # echo on an ephemeral port\n"
+	"  iterative -p 0 --slow-ms 200   # a SLOW line sleeps 200 ms first\n"
 	"  iterative -p 8080 --proto http # then: curl http://127.0.0.1:8080/\n";
 
 static const struct argp argp = { NULL, NULL, NULL, doc, common_argp_children, NULL, NULL };

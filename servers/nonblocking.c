@@ -17,6 +17,8 @@
  *           between two passes over a socket is added to its latency.
  *           --sleep-us N sleeps after a pass that found nothing to do (the
  *           texts' time.sleep()): less CPU, more latency.
+ *   M10     one thread: with --slow-ms a SLOW request stops the loop, and
+ *           every other client waits as long.
  *
  * Quirks:
  *   - A pass costs one accept() plus a read() per connection whether or not
@@ -29,7 +31,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static long sleep_us;	/* sleep after an idle pass; 0: pure busy polling */
 
@@ -44,7 +47,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
 	if (key == OPT_SLEEP)
-		return arg_long("sleep", arg, 0, 10000000, &sleep_us);
+		return cli_long("sleep", arg, 0, 10000000, &sleep_us);
 	return ARGP_ERR_UNKNOWN;
 }
 
@@ -52,7 +55,8 @@ static const char doc[] =
 	"nonblocking: non-blocking sockets polled in a busy loop, no select/poll/epoll.\v"
 	"EXAMPLES:\n"
 	"  nonblocking -p 0                # busy polling: one CPU at 100%\n"
-	"  nonblocking -p 0 --sleep-us 1000 # sleep 1 ms after an idle pass\n";
+	"  nonblocking -p 0 --sleep-us 1000 # sleep 1 ms after an idle pass\n"
+	"  nonblocking -p 0 --slow-ms 200   # a SLOW line stalls every client (M10)\n";
 
 static const struct argp argp = { options, parse_opt, NULL, doc, common_argp_children, NULL, NULL };
 

@@ -15,6 +15,8 @@
  *   P2      every call still copies the whole array into the kernel and
  *           polls every entry, ready or not: O(n) per call.
  *   M5      two syscalls per request: poll(), then read().
+ *   M10     one thread: with --slow-ms a SLOW request puts it to sleep, and
+ *           every other client waits as long.
  *
  * Quirks:
  *   - POLLHUP and POLLERR are reported even when not asked for; both are
@@ -28,12 +30,14 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"poll: one thread, poll() on an array of pollfd.\v"
 	"EXAMPLES:\n"
 	"  poll -p 0                  # echo on an ephemeral port\n"
+	"  poll -p 0 --slow-ms 200    # a SLOW line stalls every client (M10)\n"
 	"  poll -p 8080 --proto http  # then: wrk -c 1000 http://127.0.0.1:8080/\n";
 
 static const struct argp argp = { NULL, NULL, NULL, doc, common_argp_children, NULL, NULL };

@@ -13,7 +13,9 @@
  * Claims it demonstrates:
  *   M5      a request costs two syscalls, select() then read(); here three
  *           with the extra select() that reports the socket writable.
- *   M10     one thread: while it handles one client the others wait.
+ *   M10     one thread: while it handles one client the others wait; with
+ *           --slow-ms a SLOW request puts that thread to sleep, and every
+ *           other client waits as long.
  *   S1-S4   every call hands all three sets to the kernel, which polls every
  *           fd in them, even if only one is ready.
  *   S5      fds at or above FD_SETSIZE (1024) cannot be put in an fd_set:
@@ -36,12 +38,14 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"select: one thread, select() on read, write and exceptional fd sets.\v"
 	"EXAMPLES:\n"
 	"  select -p 0                  # echo on an ephemeral port\n"
+	"  select -p 0 --slow-ms 200    # a SLOW line stalls every client (M10)\n"
 	"  select -p 8080 --proto http  # then: wrk -c 100 http://127.0.0.1:8080/\n";
 
 static const struct argp argp = { NULL, NULL, NULL, doc, common_argp_children, NULL, NULL };

@@ -18,6 +18,8 @@
  *           quirk below.
  *   M1      the signal only ends phase 1 (waiting); the read() that follows
  *           still copies the data (phase 2).
+ *   M10     one thread: with --slow-ms a SLOW request puts it to sleep, and
+ *           every other client waits as long.
  *
  * Quirks:
  *   - O_ASYNC is not inherited by accept(): each new socket needs F_SETOWN,
@@ -37,12 +39,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 static const char doc[] =
 	"sigio: signal-driven IO: O_ASYNC sockets, F_SETSIG, sigwaitinfo().\v"
 	"EXAMPLES:\n"
 	"  sigio -p 0                  # echo on an ephemeral port\n"
+	"  sigio -p 0 --slow-ms 200    # a SLOW line stalls every client (M10)\n"
 	"  sigio -p 8080 --proto http  # then: wrk http://127.0.0.1:8080/\n";
 
 static const struct argp argp = { NULL, NULL, NULL, doc, common_argp_children, NULL, NULL };

@@ -21,6 +21,9 @@
  *           io_uring_enter() (io_uring_submit_and_wait).
  *   M1      both phases still happen, inside the kernel (for sockets,
  *           io_uring waits with an internal poll and then copies).
+ *   M10     asynchronous IO, but one thread handles the completions: with
+ *           --slow-ms a SLOW request puts it to sleep, and every other
+ *           client waits as long.
  *
  * Quirks:
  *   - A buffer belongs to the kernel while its operation is in flight:
@@ -40,7 +43,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "conn.h"
+#include "server.h"
 
 #define RING_ENTRIES	1024
 
@@ -59,6 +63,7 @@ static const char doc[] =
 	"uring: asynchronous IO with io_uring: accept, recv and send as operations.\v"
 	"EXAMPLES:\n"
 	"  uring -p 0                  # echo on an ephemeral port\n"
+	"  uring -p 0 --slow-ms 200    # a SLOW line stalls every client (M10)\n"
 	"  uring -p 8080 --proto http  # then: wrk -c 1000 http://127.0.0.1:8080/\n";
 
 static const struct argp argp = { NULL, NULL, NULL, doc, common_argp_children, NULL, NULL };

@@ -70,17 +70,22 @@ def argv_for(model):
 
 
 class Server:
-    """A running server on an ephemeral port; use as a context manager."""
+    """A running server on an ephemeral port; use as a context manager.
+    wrapper: a command that runs the server as its child (e.g. strace -o F);
+    pid is then the server's, and signals go to it."""
 
-    def __init__(self, model, proto="echo", extra=(), verbose=False):
+    def __init__(self, model, proto="echo", extra=(), verbose=False, wrapper=()):
         build()
         self.model = model
         self.out = tempfile.TemporaryFile()
         self.err = tempfile.TemporaryFile()
-        argv = argv_for(model) + ["-p", "0", "--proto", proto] + list(extra)
+        argv = list(wrapper) + argv_for(model) + ["-p", "0", "--proto", proto] + list(extra)
         if verbose:
             argv.append("-v")
-        self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err)
+        env = None
+        if wrapper:     # a SAN=1 build: LeakSanitizer cannot run under ptrace
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+        self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err, env=env)
         self.pid = self.proc.pid
         self.result = None
         try:        # a failed check must not leave the server running
@@ -91,6 +96,8 @@ class Server:
             assert m.group(3) == proto, f"{model}: start line says proto {m.group(3)}"
             self.port = int(m.group(2))
             assert self.port > 0
+            if wrapper:
+                self.pid = self._child_pid()
             self.base_fds = self.fds()
         except BaseException:
             self.kill()
@@ -109,6 +116,12 @@ class Server:
                                      f"before its start line: {self.stderr()!r}")
             time.sleep(0.02)
         raise AssertionError(f"{self.model}: no start line within {timeout}s")
+
+    def _child_pid(self):
+        with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+            kids = f.read().split()
+        assert len(kids) == 1, f"{self.model}: wrapper has children {kids}"
+        return int(kids[0])
 
     # pread, not seek+read: the server shares these files' offset, and a
     # seek(0) between two of its writes would make it overwrite its own
@@ -153,7 +166,7 @@ class Server:
         """Signal the server; it must exit 0 and print its stats line.
         Returns (requests, connections, refused)."""
         assert self.alive(), f"{self.model} died: rc {self.proc.returncode}: {self.stderr()}"
-        self.proc.send_signal(sig)
+        os.kill(self.pid, sig)
         try:
             rc = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -168,6 +181,11 @@ class Server:
 
     def kill(self):
         if self.proc.poll() is None:
+            if self.pid != self.proc.pid:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             self.proc.kill()
             self.proc.wait(timeout=10)
 

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Kernel internals made measurable (claims S1-S6, P2, E1-E5, M1-M4).
+"""Kernel internals made measurable (claims S1-S7, P1, P2, E1-E5, M1-M4).
 
-Each workload is tests/progs/internals.c, attached with -p after it has set
-nothing up (--wait), so every traced call is one the workload made.
+Each workload (tests/progs/internals.c, rewrites.c) is attached with -p
+after it has set up (--wait), so every traced call is one it made.
 """
 import json
 import os
@@ -122,29 +122,83 @@ def test_nonblocking_loop_eagain_count():
 
 
 def test_busy_target_errors_never_exceed_calls():
-    """A call still being made when the trace ends counts in calls, errors
-    and its errno alike: spin fails every read with EAGAIN until killed,
-    and the maps are read while it runs (-d), after counting has stopped."""
-    target = subprocess.Popen([prog("spin"), "--wait"], stdout=subprocess.PIPE, text=True)
+    """A call in flight when the trace starts or ends counts in calls, errors
+    and its errno alike, or in none: spin fails every read with EAGAIN from
+    before iotrace attaches until killed after the trace (-d) has ended."""
+    target = subprocess.Popen([prog("spin")])
     try:
-        pid = int(wait_for_line(target.stdout, "ready").split()[1])
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            tracer = subprocess.Popen([IOTRACE, "-p", str(pid), "-d", "1", "-j", out.name],
+            tracer = subprocess.Popen([IOTRACE, "-p", str(target.pid), "-d", "1", "-j", out.name],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                       text=True)
             wait_for_line(tracer.stderr, "Tracing PID")
-            target.send_signal(signal.SIGUSR1)
             assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
             assert target.poll() is None, "spin stopped before the trace ended"
             report = json.load(open(out.name))
     finally:
         target.kill()
         target.wait()
-    assert_detached(pid)
+    assert_detached(target.pid)
     r = report["syscalls"]["read"]
     assert r["calls"] > 1000, r["calls"]
     assert (r["failed"], r["errno"]) == (r["calls"], {"EAGAIN": r["calls"]}), \
         (r["calls"], r["failed"], r["errno"])
+
+
+# tests/progs/rewrites.c: what select and poll left in the caller's memory
+#   select: 3 x (3 read fds, 1 ready, 5 s)   2 x (2 read + 1 except, 2 ms expires)
+#           1 x (1 fd, zero timeout: not rewritten)   1 x (read + write fd, both
+#           ready, no timeout)   EBADF: not counted
+SELECT_REWRITES = dict(calls=7, set_bits_in=3 * 3 + 2 * 3 + 1 + 2,
+                       set_bits_out=3 * 1 + 2 * 0 + 0 + 2, timeout_rewritten=3 + 2)
+#   poll: 3 x 5 entries (3 with revents: ready, writable, POLLNVAL)   2 x 1 entry,
+#         timeout   1 x 1 entry whose events another thread changes (kept: 0)
+#         EFAULT: not counted
+POLL_REWRITES = dict(calls=6, revents_set=3 * 3 + 2 * 0 + 1, events_kept=3 * 5 + 2 * 1 + 0,
+                     pollfds_reread=3 * 5 + 2 * 1 + 1)
+
+
+def rewrites_of(name):
+    """The workload's tally and iotrace's rewrites object (the main thread
+    makes every select or poll call: its row is the process's)."""
+    report, out = attach([prog("rewrites"), "--wait", name])
+    tally = last_json_line(out)
+    main = [t for t in report["threads"] if t["tid"] == report["target"]["pid"]]
+    r = report["syscalls"][name]["rewrites"]
+    assert main[0]["syscalls"][name]["rewrites"] == r, (main[0]["syscalls"][name], r)
+    return tally, r
+
+
+def check_select_rewrites(name, ns_rounding):
+    tally, r = rewrites_of(name)
+    plan = SELECT_REWRITES
+    assert {k: tally[k] for k in plan} == plan, f"workload did not run as planned: {tally}"
+    assert {k: r[k] for k in plan} == plan, r
+    assert (r["revents_set"], r["events_kept"], r["pollfds_reread"]) == (0, 0, 0), r
+    # time left: the 3 ready calls' (just under 5 s each); expired ones left 0
+    assert 3 * 4_000_000_000 < tally["timeout_left_ns"] <= 3 * 5_000_000_000, tally
+    assert 0 <= r["timeout_left_ns"] - tally["timeout_left_ns"] <= ns_rounding, (r, tally)
+
+
+def test_select_sets_and_timeout_rewritten():
+    """S7, observed: the kernel overwrites the sets (only ready bits remain)
+    and the timeout (time left), as the caller sees them."""
+    check_select_rewrites("select", 0)
+
+
+def test_pselect6_sets_and_timeout_rewritten():
+    """glibc's select(): iotrace reads pselect6's timespec (ns); glibc hands
+    the caller a timeval, up to 999 ns less per call that had time left."""
+    check_select_rewrites("pselect6", 3 * 999)
+
+
+def test_poll_events_kept_revents_set():
+    """P1, observed: poll writes only revents; events are as asked."""
+    for name in ("poll", "ppoll"):
+        tally, r = rewrites_of(name)
+        assert tally == POLL_REWRITES, f"workload did not run as planned: {tally}"
+        assert {k: r[k] for k in POLL_REWRITES} == POLL_REWRITES, (name, r)
+        assert (r["set_bits_in"], r["set_bits_out"], r["timeout_rewritten"]) == (0, 0, 0), r
 
 
 def test_level_triggered_listener_rereported():

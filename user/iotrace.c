@@ -21,6 +21,7 @@
 #include "epoll_seed.h"
 #include "metrics.h"
 #include "options.h"
+#include "plot.h"
 #include "probes.h"
 #include "procs.h"
 #include "recorder.h"
@@ -211,6 +212,8 @@ int main(int argc, char **argv)
 		return compare_reports(opts.reports, opts.nreports);
 	if (opts.replay_path)
 		return replay_main(&opts);
+	if (opts.plot_spec)
+		return plot_main(opts.plot_spec, opts.html_path);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */

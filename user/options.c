@@ -17,6 +17,8 @@
 #define OPT_METRICS	1007
 #define OPT_FROM	1008
 #define OPT_TO		1009
+#define OPT_PLOT	1010
+#define OPT_HTML	1011
 
 #include <string.h>
 
@@ -30,6 +32,7 @@ static const char doc[] =
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
 "       iotrace --compare REPORT.json REPORT.json...\n"
 "       iotrace -r CAPTURE [--from SECS] [--to SECS] [-j FILE] [--threads] [--stacks]\n"
+"       iotrace --plot SPEC.json --html OUT.html\n"
 "\n"
 "EXAMPLES:\n"
 "    iotrace -p 1234              # trace PID 1234 until Ctrl-C or its exit\n"
@@ -45,6 +48,7 @@ static const char doc[] =
 "    iotrace -w cap.gz -p 1234 -d 10  # record every call, then the report\n"
 "    iotrace -r cap.gz --from 2 --to 3   # replay one second of it, no root\n"
 "    iotrace --metrics 9464 -f -p $(pgrep -o nginx)  # a Prometheus exporter\n"
+"    iotrace --plot spec.json --html page.html  # charts (doc/plot-spec.md)\n"
 "\v"
 "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
 "Latency percentiles are read from a histogram with 8 buckets per power of\n"
@@ -77,6 +81,8 @@ static const struct argp_option option_list[] = {
 	{ "read", 'r', "FILE", 0, "Report from a recording made with -w; traces nothing", 0 },
 	{ "from", OPT_FROM, "SECS", 0, "With -r: report the events from SECS after the start", 0 },
 	{ "to", OPT_TO, "SECS", 0, "With -r: report the events up to SECS after the start", 0 },
+	{ "plot", OPT_PLOT, "SPEC", 0, "Draw the charts of a JSON spec as HTML; traces nothing", 0 },
+	{ "html", OPT_HTML, "FILE", 0, "Write the --plot page to FILE (- for stdout)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -184,6 +190,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_COMPARE:
 		opts->compare = true;
 		break;
+	case OPT_PLOT:
+		opts->plot_spec = arg;
+		break;
+	case OPT_HTML:
+		opts->html_path = arg;
+		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
@@ -193,6 +205,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		if (!opts->plot_spec != !opts->html_path || (opts->plot_spec &&
+		    (opts->npids || opts->cmd || opts->compare || opts->metrics)))
+			argp_error(state, "--plot SPEC and --html FILE go together, alone");
+		if (opts->plot_spec)
+			break;
 		if (opts->compare) {
 			if (opts->npids)
 				argp_error(state, "--compare reads reports; it takes no -p");

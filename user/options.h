@@ -32,6 +32,8 @@ struct options {
 	const char *record_path;	/* -w: record a capture to this file */
 	const char *replay_path;	/* -r: report from this capture; no tracing */
 	double from_s, to_s;	/* -r --from/--to: seconds from the start (to 0: end) */
+	const char *plot_spec;	/* --plot: draw this JSON spec; no tracing */
+	const char *html_path;	/* --html: the page --plot writes */
 };
 
 /* Parse argv; exits with a one-line error (status 2) on bad input. */

@@ -2,14 +2,16 @@
 """Code the Python reference servers share: the command line, the listening
 socket, the echo protocol, start and stop.
 
-The protocol and its limits are the C servers' (see ../common.h):
+The protocol and its limits are the C servers' (see ../conn.h):
   - a line ends in b"\\n"; the answer is the line upper-cased (bytes a-z only);
   - at most IN_MAX (64 KiB) of unanswered input is kept per connection: a
     longer line is answered in IN_MAX pieces without waiting for its b"\\n";
   - a server stops reading a connection while OUT_HIGH (64 KiB) or more of
     answers wait to be sent (back-pressure);
   - at end of input an unfinished line is answered as it is, the answers are
-    sent, then the connection is closed.
+    sent, then the connection is closed;
+  - with --slow-ms MS, the line b"SLOW\n" is answered only after the thread
+    that handles it has slept MS ms (a slow handler, claim M10).
 
 Every server prints one start line on stdout when it is ready,
 "<model>: listening on 127.0.0.1:<port> (proto echo)", and on SIGINT or
@@ -22,6 +24,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 IN_MAX = 64 * 1024
 OUT_HIGH = 64 * 1024
@@ -51,6 +54,8 @@ class Stats:
 stats = Stats()
 model = "py-server"
 verbose = False
+slow_ms = 0
+SLOW_LINE = b"SLOW\n"
 
 
 def log(msg):
@@ -66,6 +71,17 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _slow_ms(text):
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 3600 * 1000:
+        raise argparse.ArgumentTypeError(
+            f"invalid slow-ms '{text}': expected an integer from 0 to 3600000")
+    return value
+
+
 def _port(text):
     try:
         value = int(text, 10)
@@ -78,8 +94,8 @@ def _port(text):
 
 
 def parse_args(name, summary, examples, extra=None):
-    """Parse -p/--port, --proto echo and -v; extra(parser) may add options."""
-    global model, verbose
+    """Parse -p/--port, --proto echo, -v and --slow-ms; extra(parser) may add options."""
+    global model, verbose, slow_ms
     model = name
     parser = _Parser(prog=name, description=summary,
                      epilog="examples:\n" + examples,
@@ -90,10 +106,14 @@ def parse_args(name, summary, examples, extra=None):
                         help="protocol: echo only (the C servers also speak http)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log every connection on stderr")
+    parser.add_argument("--slow-ms", type=_slow_ms, default=0, metavar="MS",
+                        help="sleep MS ms before answering the line SLOW, in the thread "
+                             "that handles it (default 0: off)")
     if extra:
         extra(parser)
     args = parser.parse_args()
     verbose = args.verbose
+    slow_ms = args.slow_ms
     return args
 
 
@@ -141,6 +161,12 @@ def finish():
     return 0
 
 
+def slow_handler(line):
+    """--slow-ms: the handler of a SLOW line works (sleeps) before it answers."""
+    if slow_ms and line == SLOW_LINE:
+        time.sleep(slow_ms / 1000)
+
+
 class Conn:
     """One client: its socket, unanswered input, queued answers."""
 
@@ -183,7 +209,9 @@ class Conn:
             if end < 0 and len(self.inbuf) < IN_MAX and not self.eof:
                 break
             end = len(self.inbuf) if end < 0 else end + 1
-            self.out += bytes(self.inbuf[:end]).upper()
+            line = bytes(self.inbuf[:end])
+            slow_handler(line)
+            self.out += line.upper()
             if self.inbuf[end - 1:end] == b"\n" or self.eof:
                 self.requests += 1
                 stats.add(requests=1)

@@ -13,6 +13,8 @@ Claims it demonstrates:
       data is there; the program must ask again and again.
   M4  the loop burns a CPU while every client is idle (without --sleep-us),
       and a pass over all sockets adds to each one's latency.
+  M10 one thread: with --slow-ms, a SLOW line stops the loop and every
+      other client waits for it.
 
 Quirks:
   - A pass costs a syscall per socket whether or not it has data.
@@ -31,7 +33,9 @@ def main():
     args = ec.parse_args(
         "py-nonblocking", "An echo server that busy-polls non-blocking sockets.",
         "  python3 nonblocking_server.py -p 0\n"
-        "  python3 nonblocking_server.py -p 0 --sleep-us 1000\n", extra)
+        "  python3 nonblocking_server.py -p 0 --sleep-us 1000\n"
+        "  python3 nonblocking_server.py -p 0 --slow-ms 200   # SLOW stalls every client\n",
+        extra)
     if not 0 <= args.sleep_us <= 10_000_000:
         sys.stderr.write(f"py-nonblocking: invalid sleep '{args.sleep_us}': "
                          "expected an integer from 0 to 10000000\n")

@@ -16,6 +16,8 @@ Claims it demonstrates:
       such a connection is refused with a log line and closed.
   S7  the lists are rebuilt (here: passed again) before every call.
   S8  a socket is in outputs only while its queue is not empty.
+  M10 one thread: with --slow-ms, a SLOW line puts the loop to sleep and
+      every other client waits for it.
 
 Quirks:
   - SIGINT/SIGTERM raise Stop from the handler: Python retries select()
@@ -33,7 +35,8 @@ FD_SETSIZE = 1024
 def main():
     args = ec.parse_args(
         "py-select", "An echo server on select.select() with read and write lists.",
-        "  python3 select_server.py -p 0\n  python3 select_server.py -p 8080 -v\n")
+        "  python3 select_server.py -p 0\n  python3 select_server.py -p 8080 -v\n"
+        "  python3 select_server.py -p 0 --slow-ms 200   # SLOW stalls every client\n")
     listener = ec.listen(args.port)
     listener.setblocking(False)
     conns = {}                      # socket -> ec.Conn

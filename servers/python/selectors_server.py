@@ -13,6 +13,8 @@ Claims it demonstrates:
       Linux (the start-up log line on stderr names it), so the syscalls are
       epoll_ctl and epoll_wait, not select.
   E7  sel.modify() on every change of the wanted events is an epoll_ctl(MOD).
+  M10 one thread: with --slow-ms, a SLOW line puts the loop to sleep and
+      every other client waits for it.
 
 Quirks:
   - SIGINT/SIGTERM raise Stop from the handler, which leaves sel.select().
@@ -63,7 +65,8 @@ def close(c):
 def main():
     args = ec.parse_args(
         "py-selectors", "An echo server on selectors.DefaultSelector.",
-        "  python3 selectors_server.py -p 0\n  python3 selectors_server.py -p 8080 -v\n")
+        "  python3 selectors_server.py -p 0\n  python3 selectors_server.py -p 8080 -v\n"
+        "  python3 selectors_server.py -p 0 --slow-ms 200   # SLOW stalls every client\n")
     listener = ec.listen(args.port)
     listener.setblocking(False)
     sel.register(listener, selectors.EVENT_READ, (accept, None))

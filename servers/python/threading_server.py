@@ -12,6 +12,8 @@ Claims it demonstrates:
       selectors.PollSelector with a 0.5 s timeout, so an idle server still
       wakes twice a second) + blocking sockets + a thread per client.
   M7  a thread per connection, as in the C "blocking" server.
+  M10 the contrast: with --slow-ms, a SLOW line puts only its own thread to
+      sleep; the other clients are answered meanwhile.
 
 Quirks:
   - rfile.readline(IN_MAX) returns at most IN_MAX bytes, which is what
@@ -36,6 +38,7 @@ class EchoHandler(socketserver.StreamRequestHandler):
                 line = self.rfile.readline(ec.IN_MAX)   # blocks this thread only
                 if not line:
                     break
+                ec.slow_handler(line)                   # sleeps this thread only
                 self.wfile.write(line.upper())
                 if line.endswith(b"\n") or len(line) < ec.IN_MAX:
                     c.requests += 1
@@ -84,7 +87,8 @@ class Server(socketserver.ThreadingTCPServer):
 def main():
     args = ec.parse_args(
         "py-threading", "An echo server on socketserver.ThreadingTCPServer.",
-        "  python3 threading_server.py -p 0\n  python3 threading_server.py -p 8080 -v\n")
+        "  python3 threading_server.py -p 0\n  python3 threading_server.py -p 8080 -v\n"
+        "  python3 threading_server.py -p 0 --slow-ms 200   # SLOW stalls one thread\n")
     server = Server(ec.listen(args.port))
     ec.ready(server.socket)
     try:
