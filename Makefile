@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers
+.PHONY: all clean install deps test test-progs demo bench servers fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -84,6 +84,33 @@ test: deps
 	tests/run
 
 test-progs: $(TEST_PROGS)
+
+# libFuzzer on the JSON report reader (tests/fuzz): Debian's clang with its
+# fuzzer runtime (libclang-rt-dev). All user code but main, instrumented;
+# new inputs go to a scratch corpus, the committed seeds stay as they are.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJS := $(patsubst %.c,$(OUTPUT)/fuzz/%.o,$(filter-out user/iotrace.c,$(USER_SRCS)))
+
+$(OUTPUT)/fuzz/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) -std=gnu11 -g -O1 -I$(OUTPUT) -Ibpf -Ilib -Iuser $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+tests/bin/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p tests/bin
+	$(Q)$(CLANG) -std=gnu11 -g -O1 -Iuser $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory tests/bin/fuzz_report
+	$(Q)rm -rf $(OUTPUT)/fuzz/corpus && mkdir -p $(OUTPUT)/fuzz/corpus
+	@echo "fuzz: report reader for $(FUZZ_SECONDS) s (log: $(OUTPUT)/fuzz/log)"
+	$(Q)tests/bin/fuzz_report -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -dict=tests/fuzz/report.dict \
+		-artifact_prefix=$(OUTPUT)/fuzz/ $(OUTPUT)/fuzz/corpus tests/fuzz/corpus/report \
+		> $(OUTPUT)/fuzz/log 2>&1 || { tail -40 $(OUTPUT)/fuzz/log; exit 1; }
+	@grep -E '^(Done|stat::new_units_added)' $(OUTPUT)/fuzz/log | sed 's/^/fuzz: /'
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -8,7 +8,6 @@ import socket
 import tempfile
 import threading
 import time
-import unittest
 
 from servers_util import (ALL_SERVERS, C_SERVERS, ONE_AT_A_TIME, Server, connect, http_request,
                           loadgen, read_http_response, recv_all, recv_exact)
@@ -127,7 +126,7 @@ def _epoll_ctl_lines(model, extra, client):
     """Run an epoll model under strace, let client(port) use it, stop it.
     Returns the epoll_ctl lines of the strace log."""
     if not shutil.which("strace"):
-        raise unittest.SkipTest("strace is not installed")
+        raise AssertionError("strace is not installed: scripts/install-deps installs it")
     with tempfile.NamedTemporaryFile(suffix=".strace") as log:
         wrapper = ["strace", "-f", "-qq", "-e", "trace=epoll_ctl", "-o", log.name]
         with Server(model, extra=extra, wrapper=wrapper) as srv:

@@ -63,6 +63,7 @@ enum cap_run_tag {
 	RUN_NOT_TRIED,		/* absent: NULL */
 	RUN_EXACT_NAME, RUN_EXACT_COUNT,	/* repeated, in order */
 	RUN_EPOLL_READ, RUN_EPOLL_FDS, RUN_EPOLL_REGS, RUN_EPOLL_UNREADABLE,
+	RUN_END_OTHER_NAME,	/* absent: NULL */
 };
 
 /* Counts at the end (CAP_END) */
@@ -99,7 +100,7 @@ struct capture {
 	/* the final snapshot and run: have_snapshot when all of it was read */
 	bool have_snapshot;
 	struct run_info run;
-	char run_strs[8 + 2][40];	/* live[], syscall_probe, not_tried */
+	char run_strs[8 + 3][40];	/* live[], syscall_probe, not_tried, end_other */
 	char exact_strs[DEEP_NR][40];
 	struct snapshot snap;
 	bool have_end;
@@ -161,6 +162,8 @@ int capture_put_final(gzFile gz, const struct snapshot *snap, const struct run_i
 
 /* capture_gz.c: a FILE that writes gzip (for -j FILE.gz) */
 FILE *gz_fopen_write(const char *path);
+/* the same on an open fd (taken over; fsync'd on fclose) */
+FILE *gz_fdopen_write(int fd);
 bool path_is_gz(const char *path);
 
 #endif

@@ -145,8 +145,12 @@ int capture_run_record(struct capture *c, struct cur *p)
 			break;
 		case RUN_END:
 			r->end = cur_val_u64(&v);
-			if (r->end > RUN_END_EXITED)
+			if (r->end > RUN_END_OTHER)
 				v.bad = true;
+			break;
+		case RUN_END_OTHER_NAME:
+			cur_str(&v, c->run_strs[10], sizeof(c->run_strs[10]));
+			r->end_other = c->run_strs[10];
 			break;
 		case RUN_SYSCALL_PROBE:
 			cur_str(&v, c->run_strs[8], sizeof(c->run_strs[8]));
@@ -204,7 +208,8 @@ int capture_run_record(struct capture *c, struct cur *p)
 	/* the reports print these: never NULL */
 	if (!r->syscall_probe || !r->live[0] || !r->live[1])
 		return -EINVAL;
-	if (r->exact == EXACT_NOT_TRIED && !r->not_tried)
+	if ((r->exact == EXACT_NOT_TRIED && !r->not_tried) ||
+	    (r->end == RUN_END_OTHER && !r->end_other))
 		return -EINVAL;
 	for (names = 0; names < DEEP_NR; names++)
 		if (!r->exact_names[names])

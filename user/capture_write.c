@@ -137,6 +137,8 @@ static void put_run(struct capbuf *b, const struct run_info *r)
 	capbuf_tag_u64(b, RUN_MANY, r->many);
 	capbuf_tag(b, RUN_ELAPSED, &r->elapsed_s, sizeof(r->elapsed_s));
 	capbuf_tag_u64(b, RUN_END, r->end);
+	if (r->end_other)
+		capbuf_tag_str(b, RUN_END_OTHER_NAME, r->end_other);
 	capbuf_tag_str(b, RUN_SYSCALL_PROBE, r->syscall_probe ? r->syscall_probe : "");
 	capbuf_tag_u64(b, RUN_SCHED, r->sched);
 	put_strs(b, RUN_LIVE, r->live);

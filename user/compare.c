@@ -5,8 +5,9 @@
  * against each other (the claims M5, M6, S1-S2 vs E1-E3). Reads only the
  * files: no BPF, no privileges.
  */
-#include <errno.h>
+#include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -14,110 +15,151 @@
 #include "iotrace.h"
 #include "compare.h"
 #include "names.h"
-#include "report.h"
+#include "output.h"
+#include "fmt.h"
 
 #define LABEL_W		24
-#define COL_W		13
+#define COL_W		COMPARE_CELL
 
-/* The figures of one report, summed over the syscalls they concern */
-struct side {
-	const char *path;
-	char name[COL_W];
-	double duration, requests, waits, ctl, reads, writes, eagain;
-	double watched, watched_calls, ready, examined, scans;
-	double bytes_in, bytes_out, oncpu, wakeups, drops, threads;
-	const char *main_wait;		/* the wait syscall with the most calls */
-	double main_calls, p50, p99;
-};
-
-static double num(json_object *o, const char *path)
+/* A count of the report at prefix.field (all but duration_s are); absent is 0. */
+static int num(struct report *r, const char *prefix, const char *field, double *out)
 {
-	char buf[128], *key, *save = NULL;
-	json_object *v = o;
+	char path[128];
 
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (key = strtok_r(buf, ".", &save); key && v; key = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(v, key, &v))
-			return 0;
-	return v ? json_object_get_double(v) : 0;
+	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", field);
+	return report_count(r, path, out) < 0 ? -1 : 0;
 }
 
-static void add_wait(struct side *s, const char *name, json_object *o)
+static int add_wait(struct compare_side *s, struct report *r, const char *sys, const char *name)
 {
-	double calls = num(o, "calls");
+	double calls = 0, watched = 0, watched_calls = 0, ready = 0, oncpu = 0, wakeups = 0;
+	double examined = 0, p50 = 0, p99 = 0;
 
-	s->watched += num(o, "fds_watched.total");
-	s->watched_calls += num(o, "fds_watched.calls");
-	s->ready += num(o, "fds_ready.total");
-	s->oncpu += num(o, "time.oncpu_ns");
-	s->wakeups += num(o, "time.wakeups");
-	if (num(o, "kernel.fds_examined")) {	/* select and poll only */
-		s->examined += num(o, "kernel.fds_examined");
+	if (num(r, sys, "calls", &calls) || num(r, sys, "fds_watched.total", &watched) ||
+	    num(r, sys, "fds_watched.calls", &watched_calls) ||
+	    num(r, sys, "fds_ready.total", &ready) || num(r, sys, "time.oncpu_ns", &oncpu) ||
+	    num(r, sys, "time.wakeups", &wakeups) ||
+	    num(r, sys, "kernel.fds_examined", &examined) ||
+	    num(r, sys, "latency.p50_ns", &p50) || num(r, sys, "latency.p99_ns", &p99))
+		return -1;
+	s->watched += watched;
+	s->watched_calls += watched_calls;
+	s->ready += ready;
+	s->oncpu += oncpu;
+	s->wakeups += wakeups;
+	if (examined) {		/* select and poll only */
+		s->examined += examined;
 		s->scans += calls;
 	}
 	if (calls > s->main_calls) {
 		s->main_wait = name;
 		s->main_calls = calls;
-		s->p50 = num(o, "latency.p50_ns");
-		s->p99 = num(o, "latency.p99_ns");
-	}
-}
-
-static int load(struct side *s, const char *path, json_object **root)
-{
-	json_object *sys, *o, *drops, *target, *comm;
-	unsigned int i;
-
-	memset(s, 0, sizeof(*s));
-	s->path = path;
-	errno = 0;
-	*root = json_object_from_file(path);
-	if (!*root) {
-		fprintf(stderr, "iotrace: cannot read %s: %s\n", path,
-			errno ? strerror(errno) : "not JSON");
-		return -1;
-	}
-	if (!json_object_object_get_ex(*root, "schema_version", NULL) ||
-	    !json_object_object_get_ex(*root, "syscalls", &sys)) {
-		fprintf(stderr, "iotrace: %s is not an iotrace JSON report\n", path);
-		return -1;
-	}
-	if (json_object_object_get_ex(*root, "target", &target) &&
-	    json_object_object_get_ex(target, "comm", &comm))
-		snprintf(s->name, sizeof(s->name), "%s", json_object_get_string(comm));
-	s->duration = num(*root, "duration_s");
-	s->requests = num(*root, "per_request.requests");
-	s->waits = num(*root, "per_request.waits");
-	s->ctl = num(*root, "per_request.epoll_ctl");
-	s->reads = num(*root, "per_request.reads");
-	s->writes = num(*root, "per_request.writes");
-	s->eagain = num(*root, "per_request.eagain");
-	if (json_object_object_get_ex(*root, "threads", &o))
-		s->threads = json_object_array_length(o);
-	for (i = 0; i < MUX_NR; i++) {
-		if (!json_object_object_get_ex(sys, mux_sys_name(i), &o))
-			continue;
-		if (i <= MUX_EPOLL_PWAIT2)
-			add_wait(s, mux_sys_name(i), o);
-		if (i <= MUX_EPOLL_CTL_BADOP) {
-			s->bytes_in += num(o, "kernel.bytes_in");
-			s->bytes_out += num(o, "kernel.bytes_out");
-		}
-	}
-	if (json_object_object_get_ex(*root, "drops", &drops)) {
-		json_object_object_foreach(drops, key, val) {
-			(void)key;
-			s->drops += json_object_get_double(val);
-		}
+		s->p50 = p50;
+		s->p99 = p99;
 	}
 	return 0;
+}
+
+/* Printable ASCII only: a name from a file must not move the terminal. */
+static void label_copy(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	snprintf(dst, COL_W, "%.*s", (int)n, src);
+	if (!dst[0])
+		snprintf(dst, COL_W, "?");
+	for (i = 0; dst[i]; i++)
+		if (dst[i] < 0x20 || dst[i] > 0x7e)
+			dst[i] = '?';
+}
+
+static int load_drops(struct compare_side *s, struct report *r)
+{
+	json_object *drops;
+	char where[128];
+	double v;
+
+	if (report_object(r, "drops", &drops) <= 0)
+		return r->error[0] ? -1 : 0;
+	json_object_object_foreach(drops, key, val) {
+		snprintf(where, sizeof(where), "drops.%s", key);
+		if (report_count_of(r, val, where, &v) < 0)
+			return -1;
+		s->drops += v;
+	}
+	return 0;
+}
+
+int compare_load(struct compare_side *s, struct report *r)
+{
+	static const struct { const char *field; size_t off; } per_request[] = {
+		{ "requests", offsetof(struct compare_side, requests) },
+		{ "waits", offsetof(struct compare_side, waits) },
+		{ "epoll_ctl", offsetof(struct compare_side, ctl) },
+		{ "reads", offsetof(struct compare_side, reads) },
+		{ "writes", offsetof(struct compare_side, writes) },
+		{ "eagain", offsetof(struct compare_side, eagain) },
+	};
+	const char *comm = NULL;
+	json_object *threads = NULL;
+	char sys[64];
+	unsigned int i;
+	double v;
+
+	memset(s, 0, sizeof(*s));
+	s->path = r->path;
+	if (report_string(r, "target.comm", &comm) < 0 ||
+	    report_number(r, "duration_s", &s->duration) < 0)
+		return -1;
+	if (comm)
+		label_copy(s->name, comm, strlen(comm));
+	for (i = 0; i < sizeof(per_request) / sizeof(per_request[0]); i++) {
+		v = 0;
+		if (num(r, "per_request", per_request[i].field, &v))
+			return -1;
+		*(double *)((char *)s + per_request[i].off) = v;
+	}
+	if (report_array(r, "threads", &threads) < 0)
+		return -1;
+	if (threads)
+		s->threads = json_object_array_length(threads);
+	for (i = 0; i < MUX_NR; i++) {
+		snprintf(sys, sizeof(sys), "syscalls.%s", mux_sys_name(i));
+		if (is_wait(i) && add_wait(s, r, sys, mux_sys_name(i)))
+			return -1;
+		if (is_mux(i)) {
+			double in = 0, out = 0;
+
+			if (num(r, sys, "kernel.bytes_in", &in) || num(r, sys, "kernel.bytes_out", &out))
+				return -1;
+			s->bytes_in += in;
+			s->bytes_out += out;
+		}
+	}
+	return load_drops(s, r);
+}
+
+/* v in fmt, or in scientific notation when it would not fit a cell */
+static void cell_num(char *b, const char *fmt, double v)
+{
+	char tmp[400];
+
+	if (!isfinite(v)) {
+		snprintf(b, COL_W, "overflow");
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), fmt, v);
+	if (strlen(tmp) < COL_W)
+		memcpy(b, tmp, strlen(tmp) + 1);
+	else
+		snprintf(b, COL_W, "%.3e", v);
 }
 
 /* a / b, or "-" when b is 0 */
 static void ratio(char *buf, double a, double b, const char *fmt)
 {
 	if (b > 0)
-		snprintf(buf, COL_W, fmt, a / b);
+		cell_num(buf, fmt, a / b);
 	else
 		snprintf(buf, COL_W, "-");
 }
@@ -138,26 +180,43 @@ static const char *const labels[R_NR] = {
 	"wait on-CPU/request", "wakeups/request", "lost (drops)",
 };
 
-static void ns_or_dash(char *b, double ns, bool known)
+int compare_rows(void)
 {
-	if (known)
-		fmt_ns(b, COL_W, ns);
-	else
-		snprintf(b, COL_W, "-");
+	return R_NR;
 }
 
-static void fill(char *b, const struct side *s, enum row r)
+const char *compare_label(int row)
+{
+	return row >= 0 && row < R_NR ? labels[row] : "?";
+}
+
+/* "12.3us", or seconds in scientific notation when that would not fit */
+static void ns_or_dash(char *b, double ns, bool known)
+{
+	char tmp[400];
+
+	if (!known)
+		snprintf(b, COL_W, "-");
+	else if (!isfinite(ns))
+		snprintf(b, COL_W, "overflow");
+	else if (strlen(fmt_ns(tmp, sizeof(tmp), ns)) < COL_W)
+		memcpy(b, tmp, strlen(tmp) + 1);
+	else
+		snprintf(b, COL_W, "%.2es", ns / 1e9);
+}
+
+void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 {
 	const char *base = strrchr(s->path, '/') ? strrchr(s->path, '/') + 1 : s->path;
 
 	switch (r) {
 	case R_FILE:	/* "epoll.json" -> "epoll" */
-		snprintf(b, COL_W, "%.*s", (int)strcspn(base, "."), base);
+		label_copy(b, base, strcspn(base, "."));
 		break;
 	case R_TARGET:	snprintf(b, COL_W, "%s", s->name[0] ? s->name : "?"); break;
-	case R_DURATION: snprintf(b, COL_W, "%.2f", s->duration); break;
-	case R_THREADS:	snprintf(b, COL_W, "%.0f", s->threads); break;
-	case R_REQUESTS: snprintf(b, COL_W, "%.0f", s->requests); break;
+	case R_DURATION: cell_num(b, "%.2f", s->duration); break;
+	case R_THREADS:	cell_num(b, "%.0f", s->threads); break;
+	case R_REQUESTS: cell_num(b, "%.0f", s->requests); break;
 	case R_RATE:	ratio(b, s->requests, s->duration, "%.0f"); break;
 	case R_SYSCALLS:
 		ratio(b, s->waits + s->ctl + s->reads + s->writes, s->requests, "%.2f");
@@ -175,37 +234,40 @@ static void fill(char *b, const struct side *s, enum row r)
 	case R_EXAMINED: ratio(b, s->examined, s->scans, "%.1f"); break;
 	case R_BYTES_IN: ratio(b, s->bytes_in, s->requests, "%.1f"); break;
 	case R_BYTES_OUT: ratio(b, s->bytes_out, s->requests, "%.1f"); break;
-	case R_ONCPU:	ns_or_dash(b, s->requests ? s->oncpu / s->requests : 0, s->requests > 0);
+	case R_ONCPU:	ns_or_dash(b, s->requests > 0 ? s->oncpu / s->requests : 0, s->requests > 0);
 		break;
 	case R_WAKEUPS:	ratio(b, s->wakeups, s->requests, "%.3f"); break;
-	case R_DROPS:	snprintf(b, COL_W, "%.0f", s->drops); break;
+	case R_DROPS:	cell_num(b, "%.0f", s->drops); break;
 	default:	snprintf(b, COL_W, "?"); break;
 	}
 }
 
 int compare_reports(char **paths, int n)
 {
-	struct side sides[COMPARE_MAX];
-	json_object *roots[COMPARE_MAX] = {};
+	struct compare_side sides[COMPARE_MAX];
+	struct report reports[COMPARE_MAX] = {};
 	char cell[COL_W];
-	int r;
-	int i, err = 0;
+	int i, r, err = 0;
 
-	for (i = 0; i < n && !err; i++)
-		err = load(&sides[i], paths[i], &roots[i]);
+	for (i = 0; i < n && !err; i++) {
+		err = report_open(&reports[i], paths[i]) || compare_load(&sides[i], &reports[i]);
+		if (err)
+			fprintf(stderr, "iotrace: %s\n", reports[i].error);
+	}
 	if (!err) {
 		for (r = 0; r < R_NR; r++) {
 			printf("%-*s", LABEL_W, labels[r]);
 			for (i = 0; i < n; i++) {
-				fill(cell, &sides[i], (enum row)r);
+				compare_cell(cell, &sides[i], r);
 				printf(" %*s", COL_W - 1, cell);
 			}
 			putchar('\n');
 		}
 		printf("\nrequests = reads that returned data\n"
 		       "(d) derived from arguments; (lb) lower bound\n");
+		err = output_flush(stdout, "the table");
 	}
 	for (i = 0; i < n; i++)
-		json_object_put(roots[i]);
+		report_close(&reports[i]);
 	return err ? 1 : 0;
 }

@@ -3,9 +3,30 @@
 #ifndef IOTRACE_COMPARE_H
 #define IOTRACE_COMPARE_H
 
-#define COMPARE_MAX	4	/* columns that fit in 80 */
+#include "report_reader.h"
 
-/* Print the table; 0, or 1 after a one-line error about a file. */
+#define COMPARE_MAX	4	/* columns that fit in 80 */
+#define COMPARE_CELL	13	/* a cell with its NUL: 12 characters at most */
+
+/* The figures of one report, summed over the syscalls they concern */
+struct compare_side {
+	const char *path;
+	char name[COMPARE_CELL];
+	double duration, requests, waits, ctl, reads, writes, eagain;
+	double watched, watched_calls, ready, examined, scans;
+	double bytes_in, bytes_out, oncpu, wakeups, drops, threads;
+	const char *main_wait;		/* the wait syscall with the most calls */
+	double main_calls, p50, p99;
+};
+
+/* Read the figures of a report; 0, or -1 with r->error set. */
+int compare_load(struct compare_side *s, struct report *r);
+/* The rows of the table, and the cell of one side in one row. */
+int compare_rows(void);
+const char *compare_label(int row);
+void compare_cell(char cell[COMPARE_CELL], const struct compare_side *s, int row);
+
+/* Print the table; 0, or 1 after a one-line error about a file or stdout. */
 int compare_reports(char **paths, int n);
 
 #endif

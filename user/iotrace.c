@@ -21,6 +21,7 @@
 #include "epoll_seed.h"
 #include "metrics.h"
 #include "options.h"
+#include "output.h"
 #include "plot.h"
 #include "probes.h"
 #include "procs.h"
@@ -28,15 +29,9 @@
 #include "replay.h"
 #include "report.h"
 #include "run_info.h"
+#include "signals.h"
 #include "snapshot.h"
 #include "target.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static double now_s(void)
 {
@@ -59,7 +54,7 @@ static void wait_for(const struct target *t, bool many, double until)
 
 	if (many && left > REFRESH_S)
 		left = REFRESH_S;
-	if (left > 0 && !stop_signal)
+	if (left > 0 && !signals_caught())
 		poll(&pfd, many ? 0 : 1, (int)(left * 1000) + 1);
 }
 
@@ -197,10 +192,10 @@ int main(int argc, char **argv)
 	struct snapshot snap = {};
 	struct intervals iv = {};
 	struct run_info run = {};
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct metrics *metrics = NULL;
 	struct recorder *rec = NULL;
-	FILE *json = NULL, *text;
+	struct json_out json = {};
+	FILE *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
 	bool many;
@@ -222,14 +217,13 @@ int main(int argc, char **argv)
 
 	if (probes_preflight(opts.btf_path))
 		return 1;
-	if (opts.json_path && !(json = open_json(opts.json_path)))
+	if (json_out_open(&json, opts.json_path))
 		return 1;
 	if (opts.interval_json && !(iv.json = open_json(opts.interval_json)))
 		goto cleanup;
 	if (opts.record_path && !(rec = recorder_open(opts.record_path)))
 		goto cleanup;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	signals_install();
 
 	/* Hold a launched command before exec, so its first syscall is traced. */
 	if (opts.cmd ? target_launch(target, opts.cmd) : open_targets(targets, &opts))
@@ -292,8 +286,10 @@ int main(int argc, char **argv)
 	run.end = RUN_END_DURATION;
 	while (now_s() < end) {
 		wait_for(target, many, next_tick < end ? next_tick : end);
-		if (stop_signal) {
-			run.end = stop_signal == SIGINT ? RUN_END_SIGINT : RUN_END_SIGTERM;
+		if (signals_caught()) {
+			run.end = signals_caught() == SIGINT ? RUN_END_SIGINT :
+				  signals_caught() == SIGTERM ? RUN_END_SIGTERM : RUN_END_OTHER;
+			run.end_other = signals_reason(signals_caught());
 			break;
 		}
 		/* an exporter keeps serving the final counts until it is stopped */
@@ -305,6 +301,11 @@ int main(int argc, char **argv)
 			if (snapshot_take(&snap, probes.skel, false))
 				break;
 			interval_tick(&iv, &snap, now_s() - start, &opts, text);
+			if (output_failed(text)) {	/* e.g. EPIPE: the reader is gone */
+				run.end = RUN_END_OTHER;
+				run.end_other = output_failure_reason(text);
+				break;
+			}
 			next_tick += opts.interval;
 		}
 	}
@@ -327,9 +328,11 @@ int main(int argc, char **argv)
 		run_info_epoll(&run, &seed);
 	err = rec ? recorder_finish(rec, &snap, &run) != 0 : 0;
 	rec = NULL;
+	text = output_text_stream(text);
 	report_text(text, &snap, &run);
-	err |= json ? report_json(json, &snap, &run) != 0 : 0;
+	err |= json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
 	err |= interval_end(&iv, &snap, run.elapsed_s);
+	err |= output_finish(text) != 0;
 	snapshot_free(&snap);
 
 cleanup:
@@ -340,8 +343,7 @@ cleanup:
 	probes_stop(&probes);
 	for (i = 0; i < MAX_PIDS; i++)
 		target_close(&targets[i]);
-	if (json && json != stdout)
-		fclose(json);
+	json_out_discard(&json);
 	if (iv.json && iv.json != stdout)
 		fclose(iv.json);
 	return err;

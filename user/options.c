@@ -20,6 +20,8 @@
 #define OPT_PLOT	1010
 #define OPT_HTML	1011
 
+#define INTERVAL_MIN	0.01	/* s */
+
 #include <string.h>
 
 const char *argp_program_version = "iotrace 0.1";
@@ -138,6 +140,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'i':
 		if (!parse_seconds("iotrace", "interval", arg, 1e7, &opts->interval))
 			exit(2);
+		/* shorter summaries only flood the terminal: each costs a map walk */
+		if (opts->interval < INTERVAL_MIN) {
+			fprintf(stderr, "iotrace: invalid interval '%s': expected seconds from %g to %g\n",
+				arg, INTERVAL_MIN, 1e7);
+			exit(2);
+		}
 		break;
 	case 'j':
 		opts->json_path = arg;

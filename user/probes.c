@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "iotrace.h"
@@ -29,6 +30,34 @@ static bool has_cap(const struct __user_cap_data_struct *d, int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
+/* libbpf's own codes (LIBBPF_ERRNO__*, from 4000) have words only there */
+static const char *bpf_strerror(int err, char *buf, size_t len)
+{
+	if (libbpf_strerror(err, buf, len))
+		snprintf(buf, len, "error %d", err);
+	return buf;
+}
+
+/* --btf FILE: a file that is not BTF is said so here, not as a load failure */
+static int check_btf(const char *path)
+{
+	struct btf *btf;
+	char msg[128];
+	int err;
+
+	libbpf_set_print(libbpf_print);
+	btf = btf__parse(path, NULL);
+	err = libbpf_get_error(btf);
+
+	if (err) {
+		fprintf(stderr, "iotrace: failed to read BTF from %s: %s\n", path,
+			bpf_strerror(err, msg, sizeof(msg)));
+		return err;
+	}
+	btf__free(btf);
+	return 0;
+}
+
 int probes_preflight(const char *btf_path)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -45,7 +74,7 @@ int probes_preflight(const char *btf_path)
 			btf, strerror(errno));
 		return -ENOENT;
 	}
-	return 0;
+	return btf_path ? check_btf(btf_path) : 0;
 }
 
 /* One attempt: syscall programs as tp_btf or raw_tp, sched programs or not. */
@@ -122,6 +151,7 @@ int probes_start(struct probes *p, const pid_t *tgids, int n, const struct optio
 	};
 	unsigned int i;
 	int err = -ENOENT;
+	char msg[128];
 
 	memset(p, 0, sizeof(*p));
 	verbose_libbpf = o->verbose;
@@ -133,7 +163,8 @@ int probes_start(struct probes *p, const pid_t *tgids, int n, const struct optio
 			break;
 	}
 	if (err) {
-		fprintf(stderr, "iotrace: failed to load BPF programs: %s%s\n", strerror(-err),
+		fprintf(stderr, "iotrace: failed to load BPF programs: %s%s\n",
+			bpf_strerror(err, msg, sizeof(msg)),
 			err == -EPERM ? " (run as root or grant CAP_BPF and CAP_PERFMON)" :
 			o->verbose ? "" : " (run with -v for libbpf's log)");
 		return err;

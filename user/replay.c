@@ -10,21 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
+#include "output.h"
 #include "record.h"
 #include "replay.h"
 #include "report.h"
-
-static FILE *open_out(const char *path)
-{
-	FILE *f;
-
-	if (!strcmp(path, "-"))
-		return stdout;
-	f = path_is_gz(path) ? gz_fopen_write(path) : fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
-	return f;
-}
 
 /* A run description from the header alone: the file ended before the snapshot */
 static void run_from_header(struct run_info *run, const struct capture *c)
@@ -130,7 +119,8 @@ int replay_report(int fd, const char *path, const struct options *o, FILE *text,
 
 int replay_main(const struct options *o)
 {
-	FILE *json = NULL, *text;
+	struct json_out json = {};
+	FILE *text;
 	int fd, err;
 
 	text = o->json_path && !strcmp(o->json_path, "-") ? stderr : stdout;
@@ -139,14 +129,16 @@ int replay_main(const struct options *o)
 		fprintf(stderr, "iotrace: failed to open %s: %s\n", o->replay_path, strerror(errno));
 		return 1;
 	}
-	if (o->json_path && !(json = open_out(o->json_path))) {
+	if (json_out_open(&json, o->json_path)) {
 		close(fd);
 		return 1;
 	}
-	err = replay_report(fd, o->replay_path, o, text, json);
-	if (json && json != stdout && fclose(json) && !err) {
-		fprintf(stderr, "iotrace: failed to write %s: %s\n", o->json_path, strerror(errno));
+	err = replay_report(fd, o->replay_path, o, text, json.f);
+	/* a partial report is still written: it says what was readable */
+	if (json.f && json_out_commit(&json))
 		err = 1;
-	}
+	json_out_discard(&json);
+	if (output_finish(text))
+		err = 1;
 	return err;
 }

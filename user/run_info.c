@@ -63,6 +63,8 @@ const char *run_end_name(const struct run_info *run)
 		return "SIGTERM";
 	case RUN_END_EXITED:
 		return run->many ? "targets exited" : "target exited";
+	case RUN_END_OTHER:
+		return run->end_other ? run->end_other : "?";
 	}
 	return "?";
 }

@@ -17,6 +17,7 @@ enum run_end {
 	RUN_END_SIGINT,		/* Ctrl-C */
 	RUN_END_SIGTERM,
 	RUN_END_EXITED,		/* the target (with several: every target) exited */
+	RUN_END_OTHER,		/* another signal, or stdout failed: end_other says */
 };
 
 /* The optional fentry/kprobe layer with exact kernel counts */
@@ -40,6 +41,7 @@ struct run_info {
 	/* how long and how it ended */
 	double elapsed_s;
 	enum run_end end;
+	const char *end_other;		/* RUN_END_OTHER: "SIGHUP", "stdout closed" ... */
 
 	/* the probes that measured it */
 	const char *syscall_probe;	/* "tp_btf" or "raw_tp" */

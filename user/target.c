@@ -2,11 +2,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,12 +60,39 @@ static bool is_kernel_thread(pid_t pid)
 	return flags & PF_KTHREAD;
 }
 
+/* The process a thread belongs to (the Tgid line of /proc/TID/status), or 0 */
+static pid_t thread_group_of(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
 int target_open_pid(struct target *t, pid_t pid)
 {
+	pid_t tgid = thread_group_of(pid);
+
+
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
 	t->go_fd = t->err_fd = -1;
 	t->exit_status = -1;
+	t->pidfd = -1;
+	/* -p takes processes: the probes match a process id, never a thread's */
+	if (tgid > 0 && tgid != pid) {
+		fprintf(stderr, "iotrace: %d is a thread of PID %d; use -p %d\n", pid, tgid, tgid);
+		return -1;
+	}
 	t->pidfd = pidfd_open(pid);
 	if (t->pidfd < 0) {
 		if (errno == ESRCH)
@@ -83,15 +112,67 @@ int target_open_pid(struct target *t, pid_t pid)
 	return 0;
 }
 
+/* 0 if the file can be exec'd: a regular file with X_OK; else an errno as execve's */
+static int executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK))
+		return EACCES;
+	return 0;
+}
+
+/*
+ * Can execvp run CMD? Searched as it does: a name with a '/' as is, else
+ * each PATH entry (empty means "."); EACCES if one was found but not
+ * runnable and none was. Checked before the "Tracing" line; the exec
+ * itself still reports what changes in between.
+ */
+static int command_runnable(const char *cmd)
+{
+	const char *dirs = getenv("PATH"), *p, *end;
+	char path[PATH_MAX];
+	int err, denied = 0;
+
+	if (!*cmd)
+		return ENOENT;
+	if (strchr(cmd, '/'))
+		return executable(cmd);
+	if (!dirs)
+		dirs = "/bin:/usr/bin";		/* glibc's default */
+	for (p = dirs; ; p = end + 1) {
+		end = strchrnul(p, ':');
+		if (end == p)
+			snprintf(path, sizeof(path), "./%s", cmd);
+		else
+			snprintf(path, sizeof(path), "%.*s/%s", (int)(end - p), p, cmd);
+		err = executable(path);
+		if (!err)
+			return 0;
+		if (err == EACCES)
+			denied = EACCES;
+		if (!*end)
+			break;
+	}
+	return denied ? denied : ENOENT;
+}
+
 int target_launch(struct target *t, char **argv)
 {
-	int go[2], err[2];
+	int go[2], err[2], runnable;
 	char c;
 
 	memset(t, 0, sizeof(*t));
 	t->go_fd = t->err_fd = t->pidfd = -1;
 	t->exit_status = -1;
 	t->launched = true;
+	runnable = command_runnable(argv[0]);
+	if (runnable) {
+		fprintf(stderr, "iotrace: cannot execute '%s': %s\n", argv[0], strerror(runnable));
+		return -1;
+	}
 	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		fprintf(stderr, "iotrace: failed to create pipe: %s\n", strerror(errno));
 		return -1;
