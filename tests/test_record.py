@@ -7,9 +7,11 @@ import gzip
 import json
 import os
 import re
+import signal
 import struct
 import subprocess
 import tempfile
+import time
 
 from helpers import IOTRACE, assert_detached, prog, run_iotrace, wait_for_line
 
@@ -192,3 +194,129 @@ def test_json_report_compressed_when_named_gz():
         r = run_iotrace(["-j", out, "--", prog("mux_calls"), "poll"])
         assert r.returncode == 0, r.stderr
         assert json.load(gzip.open(out))["syscalls"]["poll"]["calls"] == 9
+
+
+def compare(*paths):
+    r = subprocess.run([IOTRACE, "--compare"] + list(paths), capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    table, notes, findings = r.stdout.split("\n\n")
+    rows = {}
+    for line in table.splitlines():
+        cells = line.split()
+        rows[" ".join(cells[:-len(paths)])] = cells[-len(paths):]
+    assert all(len(l) <= 80 for l in r.stdout.splitlines())
+    return rows, findings
+
+
+def test_compare_takes_recordings_and_reports_alike():
+    # internals scan: 30 requests, each one wakeup 30 ms into a wait on 20 idle sockets
+    d = tempfile.mkdtemp(prefix="iotrace-cmp-")
+    paths = {}
+    for name in ("poll", "epoll"):
+        cap, js = os.path.join(d, name + ".gz"), os.path.join(d, name + ".json.gz")
+        r = run_iotrace(["-w", cap, "-j", js, "--", prog("internals"), "scan", name, "30", "20"],
+                        timeout=60)
+        assert r.returncode == 0, r.stderr
+        paths[name] = (cap, js)
+    rows, findings = compare(paths["poll"][0], paths["poll"][1], paths["epoll"][0])
+    # a recording and its own JSON report: the same figures, but the busy window
+    for label, cells in rows.items():
+        if label not in ("file", "requests/busy s"):
+            assert cells[0] == cells[1], f"{label}: recording {cells[0]} != report {cells[1]}"
+    assert rows["requests/busy s"][1] == "-" and rows["requests/CPU s"] == ["-"] * 3
+    # examined per pass (not per call): 2 passes of 20 fds per poll call
+    assert rows["fds examined/pass (d)"] == ["20.0", "20.0", "-"]
+    lines = findings.replace("\n  ", " ").splitlines()
+    assert lines[0] == "findings:"
+    assert "- poll examines every watched fd on each pass: 20.0 per pass, 40.0 per " \
+           "ready fd returned" in lines
+    assert "- epoll (epoll_wait) examines no fds: of 20.0 watched per wait the kernel " \
+           "returns the 1.00 ready" in lines
+    copies = [l for l in lines if " copies " in l]
+    assert len(copies) == 1 and copies[0].startswith("- poll copies "), copies
+    epoll_in = float(rows["bytes in/request (d)"][2]) + float(rows["bytes out/request (d)"][2])
+    poll_in = float(rows["bytes in/request (d)"][0]) + float(rows["bytes out/request (d)"][0])
+    assert f"{poll_in / epoll_in:.1f}x epoll's" in copies[0], copies[0]
+    # internals scan registers its 20 sockets once (epoll_ctl ADD) and never MODs
+    assert "- epoll registers its fds and leaves them: 20 ADD in all, 0.000 MOD and DEL " \
+           "per request" in lines, lines
+
+
+def test_busy_rate_is_the_servers_not_the_traces():
+    """A server traced 1.5 s before its 20 requests (30 ms apart) came:
+    requests per traced second would be ~9; per busy second it is ~33."""
+    target = subprocess.Popen([prog("internals"), "--wait", "scan", "poll", "20", "4"],
+                              stdout=subprocess.PIPE, text=True)
+    d = tempfile.mkdtemp(prefix="iotrace-busy-")
+    cap = os.path.join(d, "srv.gz")
+    tracer = None
+    try:
+        pid = int(wait_for_line(target.stdout, "ready").split()[1])
+        tracer = subprocess.Popen([IOTRACE, "-p", str(pid), "-w", cap],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wait_for_line(tracer.stderr, "Tracing PID")
+        time.sleep(1.5)
+        target.send_signal(signal.SIGUSR1)
+        target.wait(timeout=20)
+        tracer.wait(timeout=20)
+        assert tracer.returncode == 0
+    finally:
+        for p in (target, tracer):
+            if p and p.poll() is None:
+                p.kill()
+                p.wait()
+    assert_detached(pid)
+    rows, _ = compare(cap)
+    reqs, dur = int(rows["requests"][0]), float(rows["duration (s)"][0])
+    busy = float(rows["requests/busy s"][0])
+    assert dur > 1.5 and reqs >= 20
+    # 20 wakeups 30 ms apart (sleeps only lengthen): at most 1/0.030 per second
+    assert 20 <= busy <= 36, busy
+    assert busy > 2 * reqs / dur, (busy, reqs / dur)
+
+
+def record_server(argv, cap, conns=4, reqs=400):
+    """Record a server under loadgen (conns connections, reqs 64-byte echoes)."""
+    server = subprocess.Popen(argv + ["-p", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    tracer = None
+    try:
+        line = wait_for_line(server.stdout, "")
+        while "listening on" not in line:
+            line = wait_for_line(server.stdout, "")
+        port = re.search(r"127\.0\.0\.1:(\d+)", line).group(1)
+        tracer = subprocess.Popen([IOTRACE, "-p", str(server.pid), "-w", cap],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wait_for_line(tracer.stderr, "Tracing PID")
+        subprocess.run([os.path.join(os.path.dirname(IOTRACE), "servers", "bin", "loadgen"),
+                        "-p", port, "-c", str(conns), "-n", str(reqs), "-s", "64"],
+                       check=True, capture_output=True, timeout=60)
+        tracer.send_signal(signal.SIGINT)
+        assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
+    finally:
+        for p in (server, tracer):
+            if p and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+    assert_detached(server.pid)
+
+
+def test_finding_names_the_server_that_pays_epoll_ctl_per_request():
+    # epoll --mod-per-request: EPOLLOUT on and off per request, 2 MODs each;
+    # epoll: 4 ADDs (one per connection) and no MOD with 64-byte replies
+    d = tempfile.mkdtemp(prefix="iotrace-ctl-")
+    srv = os.path.join(os.path.dirname(IOTRACE), "servers", "bin", "epoll")
+    record_server([srv, "--mod-per-request"], os.path.join(d, "modding.gz"))
+    record_server([srv], os.path.join(d, "keeping.gz"))
+    rows, findings = compare(os.path.join(d, "modding.gz"), os.path.join(d, "keeping.gz"))
+    lines = findings.replace("\n  ", " ").splitlines()
+    assert rows["requests"] == ["400", "400"], rows["requests"]
+    assert "- modding pays 2.01 epoll_ctl per request (2.00 MOD, 0.01 ADD, 0.00 DEL)" \
+        in lines, lines
+    assert "- keeping registers its fds and leaves them: 4 ADD in all, 0.000 MOD and DEL " \
+           "per request" in lines, lines

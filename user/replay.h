@@ -22,6 +22,7 @@ struct window {
 	struct { __u32 tgid; char comm[16]; } procs[256];	/* exec'd names */
 	size_t nprocs;
 	__u64 first_ts, last_ts;	/* of the calls in the window */
+	__u64 req_first, req_last;	/* start of the first request, end of the last (all) */
 	int err;
 };
 

@@ -159,6 +159,12 @@ void window_event(void *ctx, const struct capture *c, const struct rec_call *e,
 		}
 		return;
 	}
+	if (e->kind == MUX_READ && e->ret > 0) {	/* a request: the busy window */
+		if (!w->req_first || e->ts < w->req_first)
+			w->req_first = e->ts;
+		if (e->ts + e->dur > w->req_last)
+			w->req_last = e->ts + e->dur;
+	}
 	at = (double)(__s64)(e->ts - w->start_ns) / 1e9;
 	if (at < w->from_s || (w->to_s && at >= w->to_s))
 		return;
