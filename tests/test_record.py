@@ -320,3 +320,44 @@ def test_finding_names_the_server_that_pays_epoll_ctl_per_request():
         in lines, lines
     assert "- keeping registers its fds and leaves them: 4 ADD in all, 0.000 MOD and DEL " \
            "per request" in lines, lines
+
+
+def test_html_pages_of_live_replay_and_compare_render_in_chromium():
+    import chromium
+    if not chromium.binary():
+        raise AssertionError("no chromium: scripts/install-deps installs it")
+    d = tempfile.mkdtemp(prefix="iotrace-html-")
+    live, again, cmp = (os.path.join(d, n) for n in ("live.html", "replay.html", "cmp.html"))
+    # procs 2 300 (tests/progs/procs.c): a parent and 2 children, polls and epoll_waits
+    report, _, cap, _, _ = record([prog("procs"), "2", "300"], ["-f", "--html", live])
+    assert replay(cap, "--html", again).returncode == 0
+    r = subprocess.run([IOTRACE, "--compare", "--html", cmp, cap, cap], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    calls = {k: v["calls"] for k, v in report["syscalls"].items()}
+    for page, timeline in ((live, False), (again, True)):
+        html = open(page).read()
+        for needle in ("<script", "http:", "https:", "src=", "url(", "<link", "href"):
+            assert needle not in html.lower(), (page, needle)
+        svgs = re.findall(r"<svg.*?</svg>", chromium.dump_dom(page, offline=True), re.S)
+        assert len(svgs) == len(calls) + (3 if timeline else 0), (page, len(svgs))
+        # each latency histogram's bars add up to the syscall's calls
+        for svg in svgs[:len(calls)]:
+            name = re.search(r'aria-label="(.*?) latency"', svg).group(1)
+            bars = re.findall(r"<title>calls, [^:]*: (\d+)</title>", svg)
+            assert sum(map(int, bars)) == calls[name], (name, bars)
+        if timeline:
+            # calls/s per bin x the bin width, over every process: every call
+            pts = re.findall(r"<title>(\d+) [^:]*: ([\d.e+-]+), ([\d.e+-]+)</title>", svgs[-3])
+            xs = sorted({float(x) for _, x, _ in pts})
+            width = xs[1] - xs[0]
+            assert len({p for p, _, _ in pts}) == 3, "one series per process"
+            total = sum(float(y) for _, _, y in pts) * width
+            assert abs(total - sum(calls.values())) <= 0.005 * sum(calls.values()), total
+    svgs = re.findall(r"<svg.*?</svg>", chromium.dump_dom(cmp, offline=True), re.S)
+    assert len(svgs) == 3 and len(re.findall(r'class="bar"', svgs[0])) == 2 * 4
+    assert "<p>- " in open(cmp).read(), "the findings are on the page"
+    png = os.path.join(d, "cmp.png")
+    chromium.screenshot(cmp, png, 1000, 2400, offline=True)
+    width, height, px = chromium.read_png(png)
+    assert len({p for row in px for p in row}) > 50, "the page is nearly one colour"

@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "names.h"
 #include "output.h"
+#include "report_html.h"
 #include "fmt.h"
 
 #define LABEL_W		24
@@ -277,7 +278,7 @@ void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 	}
 }
 
-int compare_reports(char **paths, int n)
+int compare_reports(char **paths, int n, const char *html)
 {
 	struct compare_side sides[COMPARE_MAX];
 	struct report reports[COMPARE_MAX] = {};
@@ -309,6 +310,8 @@ int compare_reports(char **paths, int n)
 		       "(d) derived from arguments\n\n");
 		compare_findings(stdout, sides, n);
 		err = output_flush(stdout, "the table");
+		if (!err && html)
+			err = compare_html(html, sides, n);
 	}
 	for (i = 0; i < n; i++)
 		report_close(&reports[i]);

@@ -40,7 +40,7 @@ int compare_rows(void);
 const char *compare_label(int row);
 void compare_cell(char cell[COMPARE_CELL], const struct compare_side *s, int row);
 
-/* Print the table; 0, or 1 after a one-line error about a file or stdout. */
-int compare_reports(char **paths, int n);
+/* Print the table (and with html, write its page); 0, or 1 after a one-line error. */
+int compare_reports(char **paths, int n, const char *html);
 
 #endif

@@ -27,6 +27,7 @@
 #include "procs.h"
 #include "recorder.h"
 #include "replay.h"
+#include "report_html.h"
 #include "report.h"
 #include "run_info.h"
 #include "signals.h"
@@ -204,7 +205,7 @@ int main(int argc, char **argv)
 		targets[i] = (struct target){ .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	options_parse(argc, argv, &opts);
 	if (opts.compare)
-		return compare_reports(opts.reports, opts.nreports);
+		return compare_reports(opts.reports, opts.nreports, opts.html_path);
 	if (opts.replay_path)
 		return replay_main(&opts);
 	if (opts.plot_spec)
@@ -331,6 +332,8 @@ int main(int argc, char **argv)
 	text = output_text_stream(text);
 	report_text(text, &snap, &run);
 	err |= json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
+	if (opts.html_path)
+		err |= report_html(opts.html_path, &snap, &run, NULL);
 	err |= interval_end(&iv, &snap, run.elapsed_s);
 	err |= output_finish(text) != 0;
 	snapshot_free(&snap);

@@ -84,7 +84,8 @@ static const struct argp_option option_list[] = {
 	{ "from", OPT_FROM, "SECS", 0, "With -r: report the events from SECS after the start", 0 },
 	{ "to", OPT_TO, "SECS", 0, "With -r: report the events up to SECS after the start", 0 },
 	{ "plot", OPT_PLOT, "SPEC", 0, "Draw the charts of a JSON spec as HTML; traces nothing", 0 },
-	{ "html", OPT_HTML, "FILE", 0, "Write the --plot page to FILE (- for stdout)", 0 },
+	{ "html", OPT_HTML, "FILE", 0,
+	  "Write an HTML page of charts to FILE (- for stdout): the --plot spec's, or the report's (live, -r, --compare)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -213,8 +214,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
-		if (!opts->plot_spec != !opts->html_path || (opts->plot_spec &&
-		    (opts->npids || opts->cmd || opts->compare || opts->metrics)))
+		/* --html FILE also pages a live run, a replay or --compare */
+		if ((opts->plot_spec && !opts->html_path) || (opts->plot_spec &&
+		    (opts->npids || opts->cmd || opts->compare || opts->metrics || opts->replay_path)))
 			argp_error(state, "--plot SPEC and --html FILE go together, alone");
 		if (opts->plot_spec)
 			break;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "record.h"
 #include "replay.h"
 #include "report.h"
+#include "report_html.h"
 
 /* A run description from the header alone: the file ended before the snapshot */
 static void run_from_header(struct run_info *run, const struct capture *c)
@@ -74,15 +76,19 @@ static void print_window_note(FILE *f, const struct options *o, const struct win
 int replay_report(int fd, const char *path, const struct options *o, FILE *text, FILE *json)
 {
 	struct window w = { .from_s = o->from_s, .to_s = o->to_s };
+	struct timeline *tl = o->html_path ? calloc(1, sizeof(*tl)) : NULL;
 	struct capture c;
 	struct run_info run;
 	const struct snapshot *snap;
 	bool from_events;
 	int ret, err = 0;
 
+	w.tl = tl;
 	ret = capture_read_fd(fd, path, &c, window_event, &w);
-	if (ret < 0)
+	if (ret < 0) {
+		free(tl);
 		return 1;
+	}
 	if (c.broken)
 		fprintf(stderr, "iotrace: %s: %s: the report below is partial\n", path, c.error);
 	window_finish(&w, &c);
@@ -110,9 +116,12 @@ int replay_report(int fd, const char *path, const struct options *o, FILE *text,
 	report_text(text, snap, &run);
 	if (json)
 		err = report_json(json, snap, &run) != 0;
+	if (o->html_path)
+		err |= report_html(o->html_path, snap, &run, tl);
 	w.snap.ksyms = NULL;
 	print_counts(&c, path);
 	window_free(&w);
+	free(tl);
 	capture_free(&c);
 	return err || c.broken;
 }

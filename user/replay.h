@@ -9,6 +9,7 @@
 #include "capture.h"
 #include "options.h"
 #include "snapshot.h"
+#include "timeline.h"
 
 /* Figures rebuilt from the events of [from_s, to_s) (seconds from the start) */
 struct window {
@@ -23,6 +24,7 @@ struct window {
 	size_t nprocs;
 	__u64 first_ts, last_ts;	/* of the calls in the window */
 	__u64 req_first, req_last;	/* start of the first request, end of the last (all) */
+	struct timeline *tl;		/* --html: the calls of the window over time, or NULL */
 	int err;
 };
 

@@ -168,6 +168,11 @@ void window_event(void *ctx, const struct capture *c, const struct rec_call *e,
 	at = (double)(__s64)(e->ts - w->start_ns) / 1e9;
 	if (at < w->from_s || (w->to_s && at >= w->to_s))
 		return;
+	if (w->tl) {
+		if (!w->tl->width_ns)
+			timeline_init(w->tl, c->start_mono);
+		timeline_add(w->tl, e->tgid, e->kind, e->ts, e->dur, e->ret);
+	}
 	t = thread_of(w, e->tid, e->tgid);
 	if (!t)
 		return;
@@ -211,6 +216,15 @@ void window_finish(struct window *w, const struct capture *c)
 
 	for (i = 0; i < s->nthreads; i++)
 		name_thread(w, c, &s->threads[i]);
+	/* the timeline's processes: named as their main thread, else as any thread */
+	for (k = 0; w->tl && k < (size_t)w->tl->nprocs; k++) {
+		struct tl_proc *p = &w->tl->procs[k];
+
+		for (i = 0; i < s->nthreads && p->tgid; i++)
+			if (s->threads[i].tgid == p->tgid &&
+			    (!p->comm[0] || s->threads[i].tid == p->tgid))
+				memcpy(p->comm, s->threads[i].comm, sizeof(p->comm));
+	}
 	sort_rows(s->threads, s->nthreads, sizeof(*s->threads), cmp_tid);
 	w->last = NULL;
 	/* the class of each call's last waker, through the final snapshot's stacks */
