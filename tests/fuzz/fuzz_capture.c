@@ -31,8 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	replay_report(fd, "fuzz", &o, null, null);
-	/* and as a window: the events' path */
+	/* and as a window with its HTML page: the events' path and the timeline */
 	o.from_s = 0.5;
+	o.html_path = "/dev/null";
 	fd = memfd_create("capture", MFD_CLOEXEC);
 	if (fd >= 0 && write(fd, data, size) == (ssize_t)size && !lseek(fd, 0, SEEK_SET))
 		replay_report(fd, "fuzz", &o, null, null);
