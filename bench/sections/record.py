@@ -7,9 +7,10 @@ import re
 from lib.config import LOGS
 from lib.fmt import fmt_added, fmt_ns, table, verdict_max
 from lib.paired import Paired, paired_rounds
-from lib.procs import log
+from lib.procs import BenchError, log
 from lib.tools import TOOLS, Iotrace
 from lib.workload import run_loop
+from sections import cost
 
 TARGET_RECORD_NS = 100		# the issue: -w at most +100 ns per traced call
 EVENT_BYTES = 56		# struct rec_call (bpf/record.h)
@@ -92,15 +93,49 @@ def capacity_rate(bench):
     return rows
 
 
+def bpf_ns(bench):
+    """BPF program time per poll call, live and -w (section 7's method, bpf_stats on)."""
+    try:
+        with open(cost.STATS_PATH) as f:
+            old = f.read().strip()
+    except OSError:
+        return None
+    calls, per = bench.calls(), {"iotrace": [], "iotrace-w": []}
+    saved = TOOLS["iotrace"]
+    for r in range(min(bench.rounds, 3)):
+        for v in ("iotrace", "iotrace-w"):
+            TOOLS["iotrace"] = TOOLS[v]	# traced_with_stats runs TOOLS["iotrace"]
+            try:
+                res, stats, times = cost.traced_with_stats("poll", 10, calls,
+                                                           "record.bpf.%s.r%d" % (v, r), old)
+                per[v].append(cost.per_program(res, stats, times)[0])
+            except BenchError as e:
+                log("  record bpf %s: %s" % (v, e))
+            finally:
+                TOOLS["iotrace"] = saved
+    if not per["iotrace"] or not per["iotrace-w"]:
+        return None
+    return med_of(per["iotrace"]), Paired(per["iotrace-w"], per["iotrace"])
+
+
 def run(bench):
-    cost, verdict = per_call_cost(bench)
+    cost_rows, verdict = per_call_cost(bench)
+    prog = bpf_ns(bench)
+    if prog:
+        live, rec = prog
+        cost_rows.append(["BPF programs: live", fmt_ns(live), "", ""])
+        cost_rows.append(["BPF programs: -w", fmt_ns(rec.value), fmt_added(rec.added),
+                          rec.added_spread()])
     cap = capacity_rate(bench)
     bench.emit("### 9. Recording (-w): cost per call and bytes written\n\n"
                "Per call: poll() on 10 idle fds, timeout 0, %d rounds, each variant once per "
                "round (order rotated); added = median of per-round differences. \"-w over "
                "live\" pairs each round's -w run with its live run. Target: -w adds at most "
                "+%d ns over live: %s.\n\n" % (bench.rounds, TARGET_RECORD_NS, verdict) +
-               table(["Variant", "ns/call", "Added/call", "Added range"], cost) +
+               table(["Variant", "ns/call", "Added/call", "Added range"], cost_rows) +
+               "\n\nThe BPF programs rows: their run time per loop call (bpf_stats on, "
+               "section 7's method, up to 3 rounds): what -w adds inside the kernel; the "
+               "rest of \"-w over live\" is the drain thread's share of the CPUs." +
                "\n\nAt the capacity rate: N threads making poll() calls at once, traced with "
                "-w. Bytes/event: the gzip capture's size / calls recorded (the final "
                "snapshot included); MB/s: bytes written / loop time, compressed and as "
