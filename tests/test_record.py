@@ -110,6 +110,24 @@ def test_every_counted_call_is_one_event():
     assert types[-1] == 99, "the end record closes the file"
 
 
+def test_a_full_ring_buffer_drops_events_never_figures():
+    # a 4 KiB ring buffer (~70 records) drained every 5 ms: most of 100000 polls,
+    # made as fast as they go (paced at 1e8/s), are lost
+    report, _, cap, err, _ = record([prog("paced_poll"), "100000", "100000000"],
+                                    ["--record-buffer", "4"])
+    counted = sum(s["calls"] for s in report["syscalls"].values())
+    assert report["syscalls"]["poll"]["calls"] >= 100000
+    m = re.search(r"recorded (\d+) calls.*\n.*?(\d+) of (\d+) calls not recorded \(ring "
+                  r"buffer full\); totals exact", err)
+    assert m, err
+    recorded, dropped, total = map(int, m.groups())
+    assert dropped > 0 and recorded + dropped == total == counted, (m.groups(), counted)
+    _, events, _ = decode(cap)
+    assert len([e for e in events if e[0] == "call"]) == recorded
+    r = replay(cap)
+    assert f"{dropped} of {total} calls not recorded" in r.stderr, r.stderr
+
+
 def test_forks_are_recorded():
     # procs 3 2: the parent forks 3 children (tests/progs/procs.c)
     _, _, cap, _, _ = record([prog("procs"), "3", "2"], ["-f"])

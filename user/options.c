@@ -19,6 +19,7 @@
 #define OPT_TO		1009
 #define OPT_PLOT	1010
 #define OPT_HTML	1011
+#define OPT_RECORD_BUFFER 1012
 
 #define INTERVAL_MIN	0.01	/* s */
 
@@ -80,6 +81,8 @@ static const struct argp_option option_list[] = {
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
 	{ "write", 'w', "FILE", 0,
 	  "Record every traced call, process events and the final figures to FILE (gzip)", 0 },
+	{ "record-buffer", OPT_RECORD_BUFFER, "KIB", 0,
+	  "With -w: the ring buffer's size, a power of two (default 16384 KiB)", 0 },
 	{ "read", 'r', "FILE", 0, "Report from a recording made with -w; traces nothing", 0 },
 	{ "from", OPT_FROM, "SECS", 0, "With -r: report the events from SECS after the start", 0 },
 	{ "to", OPT_TO, "SECS", 0, "With -r: report the events up to SECS after the start", 0 },
@@ -160,6 +163,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'r':
 		opts->replay_path = arg;
 		break;
+	case OPT_RECORD_BUFFER:
+		if (!parse_long("iotrace", "record buffer (KiB)", arg, 4, 1 << 20, &opts->record_kib))
+			exit(2);
+		if (opts->record_kib & (opts->record_kib - 1))
+			argp_error(state, "--record-buffer: %ld KiB is not a power of two",
+				   opts->record_kib);
+		break;
 	case OPT_FROM:
 		/* 0 is the start: allowed here, unlike a duration */
 		if (strcmp(arg, "0") && !parse_seconds("iotrace", "--from", arg, 1e7, &opts->from_s))
@@ -231,6 +241,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
 			break;
 		}
+		if (opts->record_kib && !opts->record_path)
+			argp_error(state, "--record-buffer needs -w FILE");
 		if ((opts->from_s || opts->to_s) && !opts->replay_path)
 			argp_error(state, "--from and --to need -r FILE");
 		if (opts->to_s && opts->to_s <= opts->from_s)

@@ -116,7 +116,7 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	bpf_program__set_autoload(skel->progs.sched_switch_btf, sched);
 	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
 	bpf_program__set_autoload(skel->progs.process_fork, o->follow);
-	record_configure(skel, o->record_path != NULL);
+	record_configure(skel, o->record_path ? (o->record_kib ? o->record_kib : 16384) : 0);
 	err = iotrace_bpf__load(skel);
 	for (i = 0; !err && i < ntgids; i++)
 		err = add_target(skel, tgids[i]);

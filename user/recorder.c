@@ -37,12 +37,14 @@ struct recorder {
 	int err;
 };
 
-void record_configure(struct iotrace_bpf *skel, bool on)
+void record_configure(struct iotrace_bpf *skel, long kib)
 {
+	bool on = kib > 0;
+
 	skel->rodata->targ_record = on;
-	/* the smallest ring buffer without -w: it must exist to load */
-	if (!on)
-		bpf_map__set_max_entries(skel->maps.records, getpagesize());
+	/* without -w the smallest ring buffer: it must exist to load */
+	bpf_map__set_max_entries(skel->maps.records, on && kib * 1024 > getpagesize() ?
+				 kib * 1024 : getpagesize());
 	bpf_program__set_autoload(skel->progs.record_fork, on);
 	bpf_program__set_autoload(skel->progs.record_exit, on);
 }

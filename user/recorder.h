@@ -11,8 +11,8 @@
 struct iotrace_bpf;
 struct recorder;
 
-/* Before load: the ring buffer's size and the record programs, on or off */
-void record_configure(struct iotrace_bpf *skel, bool on);
+/* Before load: the ring buffer's size (KiB; 0: not recording) and the record programs */
+void record_configure(struct iotrace_bpf *skel, long kib);
 
 /* What the header says about the run, known once the probes are live */
 struct record_head {
