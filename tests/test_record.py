@@ -70,17 +70,25 @@ def replay(cap, *args):
 
 
 def test_replay_prints_the_live_report_byte_for_byte():
-    for name in ("poll", "select", "epoll_wait"):
-        for opts in ([], ["--threads", "--stacks"]):
-            report, text, cap, _, d = record([prog("mux_calls"), name], opts)
-            out = os.path.join(d, "replay.json")
-            r = replay(cap, "-j", out, *opts)
-            assert r.returncode == 0, r.stderr
-            assert open(out).read() == open(os.path.join(d, "live.json")).read(), \
-                f"{name} {opts}: replayed JSON differs"
-            assert r.stdout.strip("\n") == text.strip("\n"), \
-                f"{name} {opts}: replayed text differs:\n{r.stdout}\n---\n{text}"
-            assert report["syscalls"][name]["calls"] == 9 if name != "select" else 10
+    # mux_calls: each wait's planned calls (test_syscalls.py); procs -f: 3 processes,
+    # forks followed, the CPU time of each
+    runs = [([prog("mux_calls"), n], o) for n in ("poll", "select", "epoll_wait")
+            for o in ([], ["--threads", "--stacks"])] + [([prog("procs"), "2", "50"], ["-f"])]
+    for argv, opts in runs:
+        name = argv[1] if "mux_calls" in argv[0] else None
+        report, text, cap, _, d = record(argv, opts)
+        out = os.path.join(d, "replay.json")
+        shown = [o for o in opts if o in ("--threads", "--stacks")]
+        r = replay(cap, "-j", out, *shown)
+        assert r.returncode == 0, r.stderr
+        assert open(out).read() == open(os.path.join(d, "live.json")).read(), \
+            f"{argv} {opts}: replayed JSON differs"
+        assert r.stdout.strip("\n") == text.strip("\n"), \
+            f"{argv} {opts}: replayed text differs:\n{r.stdout}\n---\n{text}"
+        if name:
+            assert report["syscalls"][name]["calls"] == (10 if name == "select" else 9)
+        else:
+            assert len(report["processes"]) == 3 and report["cpu"]["total_s"] > 0
 
 
 def test_every_counted_call_is_one_event():
@@ -242,7 +250,9 @@ def test_compare_takes_recordings_and_reports_alike():
     for label, cells in rows.items():
         if label not in ("file", "requests/busy s"):
             assert cells[0] == cells[1], f"{label}: recording {cells[0]} != report {cells[1]}"
-    assert rows["requests/busy s"][1] == "-" and rows["requests/CPU s"] == ["-"] * 3
+    assert rows["requests/busy s"][1] == "-" and rows["requests/busy s"][0] != "-"
+    # the CPU time the processes used (the reports' cpu, recorded in the capture too)
+    assert all(float(c) > 0 for c in rows["requests/CPU s"]), rows["requests/CPU s"]
     # examined per pass (not per call): 2 passes of 20 fds per poll call
     assert rows["fds examined/pass (d)"] == ["20.0", "20.0", "-"]
     lines = findings.replace("\n  ", " ").splitlines()

@@ -64,6 +64,9 @@ enum cap_run_tag {
 	RUN_EXACT_NAME, RUN_EXACT_COUNT,	/* repeated, in order */
 	RUN_EPOLL_READ, RUN_EPOLL_FDS, RUN_EPOLL_REGS, RUN_EPOLL_UNREADABLE,
 	RUN_END_OTHER_NAME,	/* absent: NULL */
+	RUN_CPU,		/* double user_s, double system_s, u32 sources */
+	RUN_CPU_UNREAD,
+	RUN_PROC_CPU,		/* repeated: u32 pid, char comm[16], then as RUN_CPU */
 };
 
 /* Counts at the end (CAP_END) */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Reading a capture's header and run description: tags, every length checked. */
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
@@ -107,6 +109,39 @@ int capture_header(struct capture *c, struct cur *p)
 	return err;
 }
 
+/* A CPU figure: two finite, non-negative doubles and the source bits */
+static bool read_cpu(struct cur *v, struct cpu_use *u)
+{
+	cur_get(v, &u->user_s, sizeof(u->user_s));
+	cur_get(v, &u->system_s, sizeof(u->system_s));
+	u->sources = cur_u32(v);
+	if (v->bad || cur_left(v) || !isfinite(u->user_s) || !isfinite(u->system_s) ||
+	    u->user_s < 0 || u->system_s < 0 || u->sources >> CPU_SOURCE_NR)
+		v->bad = true;
+	return !v->bad;
+}
+
+/* One more process's CPU time (run->cpus grows; capture_free frees it) */
+static void read_proc_cpu(struct run_info *r, struct cur *v)
+{
+	struct proc_cpu pc = {};
+	__u32 pid = cur_u32(v);
+	void *grown;
+
+	cur_get(v, pc.comm, sizeof(pc.comm));
+	pc.comm[sizeof(pc.comm) - 1] = '\0';
+	pc.pid = pid;
+	if (!read_cpu(v, &pc.cpu) || r->ncpus >= 1u << 20)
+		return;
+	grown = realloc(r->cpus, (r->ncpus + 1) * sizeof(*r->cpus));
+	if (!grown) {
+		v->bad = true;
+		return;
+	}
+	r->cpus = grown;
+	r->cpus[r->ncpus++] = pc;
+}
+
 int capture_run_record(struct capture *c, struct cur *p)
 {
 	struct run_info *r = &c->run;
@@ -200,6 +235,15 @@ int capture_run_record(struct capture *c, struct cur *p)
 			break;
 		case RUN_EPOLL_UNREADABLE:
 			r->epoll_unreadable = cur_val_u64(&v);
+			break;
+		case RUN_CPU:
+			read_cpu(&v, &r->cpu);
+			break;
+		case RUN_CPU_UNREAD:
+			r->cpu_unread = cur_val_u64(&v);
+			break;
+		case RUN_PROC_CPU:
+			read_proc_cpu(r, &v);
 			break;
 		}
 		if (v.bad)

@@ -312,6 +312,7 @@ void capture_snap_free(struct capture *c)
 	free(c->ksym_addrs);
 	free(c->layout);
 	snapshot_free(&c->snap);
+	run_info_free(&c->run);
 	c->ksym_names = NULL;
 	c->ksym_addrs = NULL;
 	c->layout = NULL;

@@ -124,6 +124,24 @@ static void put_strs(struct capbuf *b, __u16 tag, const char *const *strs)
 	capbuf_free(&l);
 }
 
+/* CPU time: the whole run's (p NULL) or one process's */
+static void put_cpu(struct capbuf *b, __u16 tag, const struct proc_cpu *p, const struct cpu_use *u)
+{
+	struct capbuf v = {};
+	__u32 pid = p ? p->pid : 0;
+
+	if (p) {
+		capbuf_put(&v, &pid, sizeof(pid));
+		capbuf_put(&v, p->comm, sizeof(p->comm));
+	}
+	capbuf_put(&v, &u->user_s, sizeof(u->user_s));
+	capbuf_put(&v, &u->system_s, sizeof(u->system_s));
+	capbuf_u32(&v, u->sources);
+	capbuf_tag(b, tag, v.p, v.len);
+	b->oom |= v.oom;
+	capbuf_free(&v);
+}
+
 static void put_run(struct capbuf *b, const struct run_info *r)
 {
 	int i;
@@ -155,6 +173,10 @@ static void put_run(struct capbuf *b, const struct run_info *r)
 	capbuf_tag_u64(b, RUN_EPOLL_FDS, r->epoll_fds);
 	capbuf_tag_u64(b, RUN_EPOLL_REGS, r->epoll_registrations);
 	capbuf_tag_u64(b, RUN_EPOLL_UNREADABLE, r->epoll_unreadable);
+	put_cpu(b, RUN_CPU, NULL, &r->cpu);
+	capbuf_tag_u64(b, RUN_CPU_UNREAD, r->cpu_unread);
+	for (i = 0; i < (int)r->ncpus; i++)
+		put_cpu(b, RUN_PROC_CPU, &r->cpus[i], &r->cpus[i].cpu);
 }
 
 /* threads [from, to) */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The command line, parsed and range-checked into struct options. */
 #ifndef IOTRACE_OPTIONS_H
 #define IOTRACE_OPTIONS_H
 

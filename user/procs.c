@@ -16,6 +16,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "cpu.h"
 #include "epoll_seed.h"
 #include "procs.h"
 
@@ -101,7 +102,7 @@ int procs_descendants(const pid_t *roots, int nroots, pid_t *out, int max)
 	return n;
 }
 
-int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed)
+int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed, struct cpu_table *cpu)
 {
 	int fd = bpf_map__fd(skel->maps.targets), n = 0, live = 0, i;
 	static __u32 keys[MAX_TARGETS];
@@ -113,12 +114,17 @@ int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed)
 		keys[n++] = key;
 	}
 	for (i = 0; i < n; i++) {
+		bool forked = !bpf_map_lookup_elem(fd, &keys[i], &val) && val == TARGET_FORKED;
+
+		/* a fork's times start at 0; a zombie's stat still has them */
+		if (forked)
+			cpu_track(cpu, keys[i], true);
 		if (!alive(keys[i])) {
 			bpf_map_delete_elem(fd, &keys[i]);
 			continue;
 		}
 		live++;
-		if (bpf_map_lookup_elem(fd, &keys[i], &val) || val != TARGET_FORKED)
+		if (!forked)
 			continue;
 		epoll_seed(skel, keys[i], seed);
 		bpf_map_update_elem(fd, &keys[i], &given, BPF_EXIST);

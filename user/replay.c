@@ -102,6 +102,11 @@ int replay_report(int fd, const char *path, const struct options *o, FILE *text,
 	snap = &c.snap;
 	if (from_events) {
 		snap = &w.snap;
+		/* the CPU times are the whole trace's: not a window's figure */
+		memset(&run.cpu, 0, sizeof(run.cpu));
+		run.cpus = NULL;
+		run.ncpus = 0;
+		run.cpu_unread = 0;
 		run.elapsed_s = w.last_ts > w.first_ts ? (w.last_ts - w.first_ts) / 1e9 : 0;
 		if (o->from_s || o->to_s) {
 			double end = w.last_ts > w.start_ns ? (w.last_ts - w.start_ns) / 1e9 : 0;
