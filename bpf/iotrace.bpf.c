@@ -20,6 +20,7 @@
 #include "rewrites.bpf.h"
 #include "account.bpf.h"
 #include "sched.bpf.h"
+#include "record.bpf.h"
 
 static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 {
@@ -154,8 +155,10 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		return;
 	case NR_execve:
 	case NR_execveat:
-		if (ret == 0)
+		if (ret == 0) {
 			renamed(tid);
+			record_proc(REC_EXEC, tid, tgid, 0);
+		}
 		return;
 	}
 	/* most of a server's syscalls are none of ours: leave before any lookup */
@@ -206,6 +209,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	} else if (ret == 0 && !is_wait(x.sys) && !is_io(x.sys)) {
 		track_ctl(tgid, x.sys, x.a0, fl);
 	}
+	record_call(fl, x.now, x.lat, ret, x.sys, tid, tgid, restarted);
 }
 
 /* Every syscall of the target passes here; other processes leave at once. */
@@ -274,6 +278,27 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 		return 0;
 	if (bpf_map_update_elem(&targets, &ctgid, &forked, BPF_ANY))
 		__sync_fetch_and_add(&drops.targets_full, 1);
+	return 0;
+}
+
+/* -w: the process events of the recording (forks of a process, not threads) */
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(record_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+
+	if (ctgid != ptgid && is_traced(ptgid))
+		record_proc(REC_FORK, BPF_CORE_READ(parent, pid), ptgid, ctgid);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(record_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	if (is_traced(tgid))
+		record_proc(REC_EXIT, BPF_CORE_READ(p, pid), tgid, BPF_CORE_READ(p, exit_code));
 	return 0;
 }
 

@@ -27,6 +27,9 @@
 #include "plot.h"
 #include "probes.h"
 #include "procs.h"
+#include "recorder.h"
+#include "replay.h"
+#include "report_html.h"
 #include "report.h"
 #include "run_info.h"
 #include "signals.h"
@@ -110,7 +113,7 @@ static FILE *open_json(const char *path)
 		return NULL;
 	if (!strcmp(path, "-"))
 		return stdout;
-	f = fopen(path, "w");
+	f = path_is_gz(path) ? gz_fopen_write(path) : fopen(path, "w");
 	if (!f)
 		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
 	return f;
@@ -151,6 +154,7 @@ int main(int argc, char **argv)
 	struct intervals iv = {};
 	struct run_info run = {};
 	struct metrics *metrics = NULL;
+	struct recorder *rec = NULL;
 	struct json_out json = {};
 	FILE *text;
 	double start, end, next_tick;
@@ -161,7 +165,9 @@ int main(int argc, char **argv)
 		targets[i] = (struct target){ .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	options_parse(argc, argv, &opts);
 	if (opts.compare)
-		return compare_reports(opts.reports, opts.nreports);
+		return compare_reports(opts.reports, opts.nreports, opts.html_path);
+	if (opts.replay_path)
+		return replay_main(&opts);
 	if (opts.plot_spec)
 		return plot_main(opts.plot_spec, opts.html_path);
 	ntargets = opts.cmd ? 1 : opts.npids;
@@ -175,6 +181,8 @@ int main(int argc, char **argv)
 	if (json_out_open(&json, opts.json_path))
 		return 1;
 	if (opts.interval_json && !(iv.json = open_json(opts.interval_json)))
+		goto cleanup;
+	if (opts.record_path && !(rec = recorder_open(opts.record_path)))
 		goto cleanup;
 	signals_install();
 
@@ -190,6 +198,13 @@ int main(int argc, char **argv)
 		deep_skip(&deep, "several processes");
 	else
 		deep_start(&deep, target->pid, opts.btf_path);
+	if (rec) {
+		struct record_head h = { argc, argv, pids, ntargets, target->comm, probes.live,
+					 opts.follow, opts.cmd != NULL };
+
+		if (recorder_start(rec, probes.skel, &h))
+			goto cleanup;
+	}
 	/* libbpf parsed the kernel's BTF (~10 MiB) to load; give it back */
 	malloc_trim(0);
 	if (!opts.cmd) {
@@ -282,14 +297,19 @@ int main(int argc, char **argv)
 	if (!opts.cmd || opts.follow)
 		run_info_epoll(&run, &seed);
 	cpu_describe(&cpu, &run);
+	err = rec ? recorder_finish(rec, &snap, &run) != 0 : 0;
+	rec = NULL;
 	text = output_text_stream(text);
 	report_text(text, &snap, &run);
-	err = json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
+	err |= json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
+	if (opts.html_path)
+		err |= report_html(opts.html_path, &snap, &run, NULL);
 	err |= interval_end(&iv, &snap, run.elapsed_s);
 	err |= output_finish(text) != 0;
 	snapshot_free(&snap);
 
 cleanup:
+	recorder_close(rec);
 	metrics_stop(metrics);
 	snapshot_free(&iv.prev);
 	run_info_free(&run);

@@ -30,6 +30,10 @@ struct options {
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
 	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
 	struct sockaddr_in metrics_addr;
+	const char *record_path;	/* -w: record a capture to this file */
+	long record_kib;	/* --record-buffer: the ring buffer, KiB (0: 16 MiB) */
+	const char *replay_path;	/* -r: report from this capture; no tracing */
+	double from_s, to_s;	/* -r --from/--to: seconds from the start (to 0: end) */
 	const char *plot_spec;	/* --plot: draw this JSON spec; no tracing */
 	const char *html_path;	/* --html: the page --plot writes */
 };

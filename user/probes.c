@@ -12,6 +12,7 @@
 #include "iotrace.h"
 #include "iotrace.skel.h"
 #include "probes.h"
+#include "recorder.h"
 
 #define KERNEL_BTF	"/sys/kernel/btf/vmlinux"
 
@@ -115,6 +116,7 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	bpf_program__set_autoload(skel->progs.sched_switch_btf, sched);
 	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
 	bpf_program__set_autoload(skel->progs.process_fork, o->follow);
+	record_configure(skel, o->record_path ? (o->record_kib ? o->record_kib : 16384) : 0);
 	err = iotrace_bpf__load(skel);
 	for (i = 0; !err && i < ntgids; i++)
 		err = add_target(skel, tgids[i]);
@@ -133,8 +135,10 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 		p->live[n++] = "tp_btf/sched_switch";
 		p->live[n++] = "tp_btf/sched_waking";
 	}
-	if (o->follow)
+	if (o->follow || o->record_path)
 		p->live[n++] = "raw_tp/sched_process_fork";
+	if (o->record_path)
+		p->live[n++] = "raw_tp/sched_process_exit";
 	p->live[n] = NULL;
 	return 0;
 }
