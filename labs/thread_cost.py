@@ -25,14 +25,17 @@ def _fds(pid):
 
 
 def _sample(model, n, secs):
-    """Samples /proc every 0.1 s while loadgen runs; the steady window is
+    """Samples /proc every 0.05 s while loadgen runs; the steady window is
     the samples taken while all n connections were open (n fds or more)."""
     with procs.Server(model) as s:
         err, samples = [], []
 
         def load():
             try:
-                procs.loadgen(s.port, n, n, secs)
+                # 3 s more per 1000 connections: blocking needs about a
+                # second to start a thread each, and reading 1000 threads'
+                # /proc entries takes a while on a busy 2-CPU machine
+                procs.loadgen(s.port, n, n, secs + 3.0 * n / 1000)
             except procs.LabError as e:
                 err.append(e)
 
@@ -41,7 +44,7 @@ def _sample(model, n, secs):
         while th.is_alive():
             if _fds(s.pid) >= n:
                 samples.append((time.monotonic(), s.status()))
-            time.sleep(0.1)
+            time.sleep(0.05)
         th.join()
         if err:
             raise err[0]
