@@ -17,7 +17,7 @@ SAN_FLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-om
 WERROR_FLAGS := $(if $(filter 1,$(WERROR)),-Werror)
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -I$(OUTPUT) -Ibpf -Ilib $(CFLAGS) $(SAN_FLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
-LDLIBS = $(shell pkg-config --libs libbpf json-c libmicrohttpd) -lm -pthread
+LDLIBS = $(shell pkg-config --libs libbpf json-c libmicrohttpd zlib) -lm -pthread
 export SAN WERROR
 BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers fuzz
+.PHONY: all clean install deps test test-progs demo bench servers fuzz labs
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -70,10 +70,12 @@ $(OUTPUT):
 servers:
 	$(Q)$(MAKE) -s -C servers
 
+# The oracle programs are the tests' fixed workloads, not what is under
+# test: never sanitized (LeakSanitizer forks at exit, which -f would follow).
 tests/bin/%: tests/progs/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p tests/bin
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pthread $< -o $@
+	$(Q)$(CC) $(filter-out $(SAN_FLAGS),$(ALL_CFLAGS)) $(LDFLAGS) -pthread $< -o $@
 
 TEST_PROGS := $(patsubst tests/progs/%.c,tests/bin/%,$(wildcard tests/progs/*.c))
 
@@ -121,6 +123,11 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all test-progs
 	bench/run
 
+# Every lab in quick mode, then one table of claims and verdicts.
+labs: deps
+	$(Q)$(MAKE) --no-print-directory all test-progs
+	labs/run --all --quick
+
 deps:
 	$(Q)scripts/install-deps
 
@@ -132,3 +139,29 @@ clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) iotrace tests/bin
 	$(Q)$(MAKE) -s -C servers clean 2>/dev/null || true
+
+# libFuzzer on the capture reader (iotrace -r, tests/fuzz/fuzz_capture.c):
+# all user code but main, instrumented; the committed corpus stays as is.
+CAP_FUZZ_SECONDS ?= 60
+CAP_FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CAP_FUZZ_OBJS := $(patsubst %.c,$(OUTPUT)/fuzzcap/%.o,$(filter-out user/iotrace.c,$(USER_SRCS)))
+
+$(OUTPUT)/fuzzcap/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) -std=gnu11 -g -O1 -I$(OUTPUT) -Ibpf -Ilib -Iuser $(CAP_FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+tests/bin/fuzz_capture: tests/fuzz/fuzz_capture.c $(CAP_FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p tests/bin
+	$(Q)$(CLANG) -std=gnu11 -g -O1 -Iuser -Ibpf -Ilib $(CAP_FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+
+.PHONY: fuzz-capture
+fuzz-capture: tests/bin/fuzz_capture
+	$(Q)rm -rf $(OUTPUT)/fuzzcap/corpus && mkdir -p $(OUTPUT)/fuzzcap/corpus
+	@echo "fuzz: capture reader for $(CAP_FUZZ_SECONDS) s (log: $(OUTPUT)/fuzzcap/log)"
+	$(Q)tests/bin/fuzz_capture -max_total_time=$(CAP_FUZZ_SECONDS) -max_len=65536 -timeout=10 -close_fd_mask=2 \
+		-rss_limit_mb=2048 -print_final_stats=1 -dict=tests/fuzz/capture.dict \
+		-artifact_prefix=$(OUTPUT)/fuzzcap/ $(OUTPUT)/fuzzcap/corpus tests/fuzz/corpus/capture \
+		> $(OUTPUT)/fuzzcap/log 2>&1 || { tail -40 $(OUTPUT)/fuzzcap/log; exit 1; }
+	@grep -E '^(Done|stat::new_units_added)' $(OUTPUT)/fuzzcap/log | sed 's/^/fuzz: /'

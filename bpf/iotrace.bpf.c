@@ -22,6 +22,7 @@
 #include "sched.bpf.h"
 #include "allsys.bpf.h"
 #include "fdkind.bpf.h"
+#include "record.bpf.h"
 
 static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf)
 {
@@ -174,8 +175,10 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		return;
 	case NR_execve:
 	case NR_execveat:
-		if (ret == 0)
+		if (ret == 0) {
 			renamed(tid);
+			record_proc(REC_EXEC, tid, tgid, 0);
+		}
 		return;
 	}
 	/* the thread's traced call, if any, is this one: syscalls do not nest */
@@ -201,6 +204,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	if (x.sys == MUX_SELECT || x.sys == MUX_PSELECT6)
 		x.a4 = SYSCALL_ARG(regs, btf, 5);
 
+	fl->io_kind = 0;
 	s = stats_of(fl, tid, tgid, x.sys);
 	if (!s)
 		return;
@@ -211,8 +215,10 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	if (is_io(x.sys)) {
 		/* splice(in, off_in, out, ...): the fd written to */
 		__s32 fd = x.sys == MUX_SPLICE ? x.a2 : x.a0;
+		__u32 kind = fd_kind(fd, btf);
 
-		account_io(s, x.sys, ret, fd_kind(fd, btf));
+		account_io(s, x.sys, ret, kind);
+		fl->io_kind = kind + 1;	/* for the recording (-w) */
 		if (!light)
 			fd_touched(tgid, fd);
 	}
@@ -227,6 +233,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 	} else if (ret == 0 && !is_wait(x.sys) && !is_io(x.sys)) {
 		track_ctl(tgid, x.sys, x.a0, fl);
 	}
+	record_call(fl, x.now, x.lat, ret, x.sys, tid, tgid, restarted);
 }
 
 /* Every syscall of the target passes here; other processes leave at once. */
@@ -310,6 +317,27 @@ int BPF_PROG(calibrate_eventfd)
 
 	if (f)
 		eventfd_fop = (__u64)BPF_CORE_READ(f, f_op);
+	return 0;
+}
+
+/* -w: the process events of the recording (forks of a process, not threads) */
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(record_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+
+	if (ctgid != ptgid && is_traced(ptgid))
+		record_proc(REC_FORK, BPF_CORE_READ(parent, pid), ptgid, ctgid);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(record_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	if (is_traced(tgid))
+		record_proc(REC_EXIT, BPF_CORE_READ(p, pid), tgid, BPF_CORE_READ(p, exit_code));
 	return 0;
 }
 

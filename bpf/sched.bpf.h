@@ -9,6 +9,7 @@
 
 #include "state.bpf.h"
 #include "maps.bpf.h"
+#include "record.bpf.h"
 
 static __always_inline void switched_out(struct task_struct *prev, bool runnable)
 {
@@ -61,6 +62,7 @@ static __always_inline void woken(void *ctx, struct task_struct *p)
 	}
 	/* fills the rest of ips with zeros, or all of it on failure */
 	bpf_get_stack(ctx, key->ips, sizeof(key->ips), 0);
+	record_woken(p->pid, key->ips);
 	bpf_get_current_comm(key->waker, sizeof(key->waker));
 	/* several CPUs may wake threads with the same stack: atomic adds */
 	n = lookup_or_try_init(&wakes, key, &none);

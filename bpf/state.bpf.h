@@ -86,6 +86,7 @@ struct inflight {
 	__u8 zero_timeout;	/* non-NULL zero timeout: the kernel registers nothing */
 	__u8 off_sleep;		/* the switch-out was a sleep, not a preemption */
 	__u8 slept;
+	__u8 io_kind;		/* at exit, reads/writes/accepts: 1 + enum fd_kind; else 0 */
 	__u8 first_valid;	/* first_set holds every watched fd (nfds <= 1024) */
 	__u64 first_set[16];	/* select: union of the sets, first 1024 fds */
 	/* S7/P1: the caller's memory at entry, to compare with it at exit */

@@ -259,8 +259,10 @@ def test_plot_write_errors_are_reported_and_leave_no_file():
 
 
 def test_plot_options_go_together_and_alone():
-    for args in (["--plot", "s.json"], ["--html", "o.html", "-p", "1"],
+    # --html alone pages a live run, a replay or --compare (tests/test_record.py)
+    for args in (["--plot", "s.json"],
                  ["--plot", "s.json", "--html", "o.html", "-p", "1"],
+                 ["--plot", "s.json", "--html", "o.html", "-r", "c.gz"],
                  ["--plot", "s.json", "--html", "o.html", "--", "true"],
                  ["--plot", "s.json", "--html", "o.html", "--metrics", "9464"]):
         r = subprocess.run([IOTRACE, *args], capture_output=True, text=True, timeout=10)

@@ -87,12 +87,13 @@ def test_compare_shows_huge_figures_whole():
     """Values were cut to 12 characters (1e17 requests showed 100000000000)
     and a ratio that overflows printed inf."""
     t = table('{"schema_version": 1, "duration_s": 1e-300, "target": {"comm": "a\\u001b[2Jb"},'
+              ' "cpu": {"total_s": 1e-300},'
               ' "syscalls": {"epoll_wait": {"calls": 5, "latency": {"p50_ns": 1e18},'
               ' "time": {"oncpu_ns": 1e18}}},'
               ' "per_request": {"requests": 100000000000000000, "waits": 1e18},'
               ' "drops": {"a": 1e18, "b": 1e18}}')
     assert t["requests"] == "1.000e+17"
-    assert t["requests/traced s"] == "overflow"      # 1e17 / 1e-300
+    assert t["requests/CPU s"] == "overflow"         # 1e17 / 1e-300
     assert t["waits/request"] == "10.00"
     assert t["latency p50"] == "1.00e+09s"          # 1e18 ns
     assert t["lost (drops)"] == "2.000e+18"

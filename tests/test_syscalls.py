@@ -5,7 +5,16 @@ tests/progs/mux_calls.c performs the planned calls and prints its own tally
 from the return values it got; every figure must match both that tally and
 the plan written here.
 """
-from helpers import attach, launch, last_json_line, prog
+import json
+import re
+import signal
+import subprocess
+import tempfile
+import unittest
+
+from helpers import IOTRACE, assert_detached, attach, launch, last_json_line, prog, \
+    wait_for_line
+from servers_util import Server, loadgen
 
 # select and pselect6 (tests/progs/mux_calls.c, run_select):
 #   4 calls x 3 fds, 1 ready        2 timeouts x 2 fds (read+except union)
@@ -170,3 +179,82 @@ def test_raw_tp_fallback_gives_the_same_figures():
     assert report["probes"]["syscalls"] == "raw_tp"
     assert report["probes"]["live"][:2] == ["raw_tp/sys_enter", "raw_tp/sys_exit"]
     check(report, out, "poll", POLL_PLAN, attached=False)
+
+
+def fmt_ns(ns):
+    """user/fmt.c's fmt_ns"""
+    if ns < 1e3:
+        return f"{ns:.0f}ns"
+    if ns < 1e6:
+        return f"{ns / 1e3:.1f}us"
+    if ns < 1e9:
+        return f"{ns / 1e6:.2f}ms"
+    return f"{ns / 1e9:.2f}s"
+
+
+def test_io_uring_enter_time_and_wakeups_in_the_text_report():
+    """M9: the io_uring echo server under loadgen (400 requests on 4
+    connections) waits in io_uring_enter, woken by io_uring, and makes no
+    read or write syscall. The text report shows that call's time and
+    wakeups per call (TIME PER CALL) and its wakeups by class, as the JSON."""
+    reqs = 400
+    with Server("uring") as srv, tempfile.NamedTemporaryFile(suffix=".json") as out:
+        tracer = subprocess.Popen([IOTRACE, "-p", str(srv.pid), "-j", out.name],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_line(tracer.stderr, "Tracing PID")
+            rc, load, _, err = loadgen(["-p", str(srv.port), "-c", "4", "-n", str(reqs),
+                                        "-s", "64"])
+            assert rc == 0 and load["ok"] == reqs, (rc, load, err)
+            tracer.send_signal(signal.SIGINT)
+            text, err = tracer.communicate(timeout=20)
+        finally:
+            if tracer.poll() is None:
+                tracer.kill()
+                tracer.wait()
+        assert tracer.returncode == 0, err
+        report = json.load(open(out.name))
+        srv.stop()
+    assert_detached(srv.pid)
+    assert "read" not in report["syscalls"] and "write" not in report["syscalls"]
+    u = report["syscalls"]["io_uring_enter"]
+    calls, t = u["calls"], u["time"]
+    assert calls > 0 and t["slept_calls"] > 0 and t["wakeups"] > 0, u
+    row = re.search(r"^io_uring_enter +(\S+) +(\S+) +(\S+) +(\S+) +(\S+) +(\S+)$",
+                    text.split("TIME PER CALL")[1], re.M)
+    assert row, text
+    oncpu, asleep, preempted, slept, wakeups, per_fd = row.groups()
+    assert (oncpu, asleep, preempted) == (fmt_ns(t["oncpu_ns"] / calls),
+                                          fmt_ns(t["asleep_ns"] / calls),
+                                          fmt_ns(t["preempted_ns"] / calls)), row.group(0)
+    assert (slept, wakeups, per_fd) == (f"{100 * t['slept_calls'] / calls:.0f}%",
+                                        f"{t['wakeups'] / calls:.2f}", "-"), row.group(0)
+    w = report["wakeups"]["io_uring_enter"]
+    assert w["by_class"].get("io_uring", 0) > 0, w
+    line = re.search(r"^  io_uring_enter +(\d+) (.*)$", text, re.M)
+    assert line and int(line.group(1)) == w["total"], text
+    assert f"io_uring {w['by_class']['io_uring']}" in line.group(2), line.group(0)
+
+
+def test_rewrites_line_in_the_text_report():
+    """S7, P1: the text kernel section prints what select and poll wrote
+    back (per call), the JSON rewrites object's figures."""
+    for name in ("select", "poll"):
+        report, _, r = launch([prog("mux_calls"), name])
+        w = report["syscalls"][name].get("rewrites")
+        if not w:
+            raise unittest.SkipTest("the BPF programs do not read the arguments back yet")
+        n = w["calls"]
+        line = re.search(rf"^{name} +(\d+) calls: (.*)$", r.stdout.split("WRITTEN BACK")[1],
+                         re.M)
+        assert line and int(line.group(1)) == n, r.stdout
+        if name == "select":
+            left = w["timeout_left_ns"] / w["timeout_rewritten"] if w["timeout_rewritten"] else 0
+            want = (f"{w['set_bits_in'] / n:.2f} bits in, {w['set_bits_out'] / n:.2f} out; "
+                    f"timeout rewritten {100 * w['timeout_rewritten'] / n:.0f}%, "
+                    f"{fmt_ns(left) if w['timeout_rewritten'] else '-'} left")
+        else:
+            want = (f"{w['pollfds_reread'] / n:.2f} pollfds re-read, "
+                    f"{w['revents_set'] / n:.2f} with revents, {w['events_kept'] / n:.2f} "
+                    "events kept")
+        assert line.group(2) == want, (line.group(0), want)

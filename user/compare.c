@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "names.h"
 #include "output.h"
+#include "report_html.h"
 #include "fmt.h"
 
 #define LABEL_W		24
@@ -30,17 +31,42 @@ static int num(struct report *r, const char *prefix, const char *field, double *
 	return report_count(r, path, out) < 0 ? -1 : 0;
 }
 
-static int add_wait(struct compare_side *s, struct report *r, const char *sys, const char *name)
+/* Sum of squares of on-CPU ns per call, each call at its log2 slot's midpoint */
+static int add_oncpu_sq(struct compare_side *s, struct report *r, const char *sys)
 {
+	char path[128];
+	json_object *hist = NULL;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s.time.oncpu_histogram", sys);
+	if (report_array(r, path, &hist) < 0)
+		return -1;
+	for (i = 0; hist && i < json_object_array_length(hist); i++) {
+		json_object *b = json_object_array_get_idx(hist, i);
+		double low = 0, high = 0, count = 0;
+
+		if (report_count_of(r, json_object_object_get(b, "low"), path, &low) < 0 ||
+		    report_count_of(r, json_object_object_get(b, "high"), path, &high) < 0 ||
+		    report_count_of(r, json_object_object_get(b, "count"), path, &count) < 0)
+			return -1;
+		s->oncpu_sq += count * ((low + high) / 2) * ((low + high) / 2);
+	}
+	return 0;
+}
+
+static int add_wait(struct compare_side *s, struct report *r, const char *sys, unsigned int i)
+{
+	const char *name = mux_sys_name(i);
 	double calls = 0, watched = 0, watched_calls = 0, ready = 0, oncpu = 0, wakeups = 0;
-	double examined = 0, p50 = 0, p99 = 0;
+	double examined = 0, p50 = 0, p99 = 0, passes = 0;
 
 	if (num(r, sys, "calls", &calls) || num(r, sys, "fds_watched.total", &watched) ||
 	    num(r, sys, "fds_watched.calls", &watched_calls) ||
 	    num(r, sys, "fds_ready.total", &ready) || num(r, sys, "time.oncpu_ns", &oncpu) ||
 	    num(r, sys, "time.wakeups", &wakeups) ||
 	    num(r, sys, "kernel.fds_examined", &examined) ||
-	    num(r, sys, "latency.p50_ns", &p50) || num(r, sys, "latency.p99_ns", &p99))
+	    num(r, sys, "latency.p50_ns", &p50) || num(r, sys, "latency.p99_ns", &p99) ||
+	    num(r, sys, "kernel.passes", &passes) || add_oncpu_sq(s, r, sys))
 		return -1;
 	s->watched += watched;
 	s->watched_calls += watched_calls;
@@ -50,7 +76,10 @@ static int add_wait(struct compare_side *s, struct report *r, const char *sys, c
 	if (examined) {		/* select and poll only */
 		s->examined += examined;
 		s->scans += calls;
+		s->passes += passes;
 	}
+	s->scan_wait |= calls > 0 && is_scan(i);
+	s->epoll_wait |= calls > 0 && is_epoll_wait(i);
 	if (calls > s->main_calls) {
 		s->main_wait = name;
 		s->main_calls = calls;
@@ -110,7 +139,8 @@ int compare_load(struct compare_side *s, struct report *r)
 	memset(s, 0, sizeof(*s));
 	s->path = r->path;
 	if (report_string(r, "target.comm", &comm) < 0 ||
-	    report_number(r, "duration_s", &s->duration) < 0)
+	    report_number(r, "duration_s", &s->duration) < 0 ||
+	    report_number(r, "cpu.total_s", &s->cpu_s) < 0)
 		return -1;
 	if (comm)
 		label_copy(s->name, comm, strlen(comm));
@@ -126,15 +156,19 @@ int compare_load(struct compare_side *s, struct report *r)
 		s->threads = json_object_array_length(threads);
 	for (i = 0; i < MUX_NR; i++) {
 		snprintf(sys, sizeof(sys), "syscalls.%s", mux_sys_name(i));
-		if (is_wait(i) && add_wait(s, r, sys, mux_sys_name(i)))
+		if (is_wait(i) && add_wait(s, r, sys, i))
 			return -1;
 		if (is_mux(i)) {
-			double in = 0, out = 0;
+			double in = 0, out = 0, calls = 0;
 
-			if (num(r, sys, "kernel.bytes_in", &in) || num(r, sys, "kernel.bytes_out", &out))
+			if (num(r, sys, "kernel.bytes_in", &in) || num(r, sys, "kernel.bytes_out", &out) ||
+			    num(r, sys, "calls", &calls))
 				return -1;
 			s->bytes_in += in;
 			s->bytes_out += out;
+			s->ctl_add += i == MUX_EPOLL_CTL_ADD ? calls : 0;
+			s->ctl_mod += i == MUX_EPOLL_CTL_MOD ? calls : 0;
+			s->ctl_del += i == MUX_EPOLL_CTL_DEL ? calls : 0;
 		}
 	}
 	return load_drops(s, r);
@@ -166,18 +200,19 @@ static void ratio(char *buf, double a, double b, const char *fmt)
 }
 
 enum row {
-	R_FILE, R_TARGET, R_DURATION, R_THREADS, R_REQUESTS, R_RATE, R_SYSCALLS,
+	R_FILE, R_TARGET, R_DURATION, R_THREADS, R_REQUESTS, R_RATE_CPU, R_RATE_BUSY, R_SYSCALLS,
 	R_WAITS, R_CTL, R_READS, R_WRITES, R_EAGAIN, R_MAIN, R_P50, R_P99,
 	R_WATCHED, R_READY, R_EXAMINED, R_BYTES_IN, R_BYTES_OUT, R_ONCPU,
 	R_WAKEUPS, R_DROPS, R_NR,
 };
 
 static const char *const labels[R_NR] = {
-	"file", "target", "duration (s)", "threads", "requests", "requests/traced s",
+	"file", "target", "duration (s)", "threads", "requests", "requests/CPU s",
+	"requests/busy s",
 	"syscalls/request", "  waits/request", "  epoll_ctl/request",
 	"  reads/request", "  writes/request", "EAGAIN/request", "main wait",
 	"  latency p50", "  latency p99", "fds watched/wait", "fds ready/wait",
-	"fds examined/scan (lb)", "bytes in/request (d)", "bytes out/request (d)",
+	"fds examined/pass (d)", "bytes in/request (d)", "bytes out/request (d)",
 	"wait on-CPU/request", "wakeups/request", "lost (drops)",
 };
 
@@ -218,7 +253,8 @@ void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 	case R_DURATION: cell_num(b, "%.2f", s->duration); break;
 	case R_THREADS:	cell_num(b, "%.0f", s->threads); break;
 	case R_REQUESTS: cell_num(b, "%.0f", s->requests); break;
-	case R_RATE:	ratio(b, s->requests, s->duration, "%.0f"); break;
+	case R_RATE_CPU: ratio(b, s->requests, s->cpu_s, "%.0f"); break;
+	case R_RATE_BUSY: ratio(b, s->requests, s->busy_s, "%.0f"); break;
 	case R_SYSCALLS:	/* every syscall; reports before all_syscalls: the rows below */
 		ratio(b, s->syscalls ? s->syscalls : s->waits + s->ctl + s->reads + s->writes,
 		      s->requests, "%.2f");
@@ -233,7 +269,7 @@ void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 	case R_P99:	ns_or_dash(b, s->p99, s->main_calls > 0); break;
 	case R_WATCHED:	ratio(b, s->watched, s->watched_calls, "%.1f"); break;
 	case R_READY:	ratio(b, s->ready, s->waits, "%.2f"); break;
-	case R_EXAMINED: ratio(b, s->examined, s->scans, "%.1f"); break;
+	case R_EXAMINED: ratio(b, s->examined, s->passes, "%.1f"); break;
 	case R_BYTES_IN: ratio(b, s->bytes_in, s->requests, "%.1f"); break;
 	case R_BYTES_OUT: ratio(b, s->bytes_out, s->requests, "%.1f"); break;
 	case R_ONCPU:	ns_or_dash(b, s->requests > 0 ? s->oncpu / s->requests : 0, s->requests > 0);
@@ -244,7 +280,7 @@ void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 	}
 }
 
-int compare_reports(char **paths, int n)
+int compare_reports(char **paths, int n, const char *html)
 {
 	struct compare_side sides[COMPARE_MAX];
 	struct report reports[COMPARE_MAX] = {};
@@ -252,7 +288,11 @@ int compare_reports(char **paths, int n)
 	int i, r, err = 0;
 
 	for (i = 0; i < n && !err; i++) {
-		err = report_open(&reports[i], paths[i]) || compare_load(&sides[i], &reports[i]);
+		double busy = 0;
+
+		err = compare_open(&reports[i], paths[i], &busy) ||
+		      compare_load(&sides[i], &reports[i]);
+		sides[i].busy_s = busy;
 		if (err)
 			fprintf(stderr, "iotrace: %s\n", reports[i].error);
 	}
@@ -265,9 +305,16 @@ int compare_reports(char **paths, int n)
 			}
 			putchar('\n');
 		}
-		printf("\nrequests = socket reads that returned data; syscalls = every syscall\n"
-		       "(d) derived from arguments; (lb) lower bound\n");
+		printf("\nrequests = socket reads that returned data; syscalls/request: every\n"
+		       "syscall; requests/CPU s: per second of the\n"
+		       "CPU time the traced processes used (report's cpu); requests/busy s: per\n"
+		       "second from the first request to the last (recordings only); neither\n"
+		       "counts time the server sat idle while traced\n"
+		       "(d) derived from arguments\n\n");
+		compare_findings(stdout, sides, n);
 		err = output_flush(stdout, "the table");
+		if (!err && html)
+			err = compare_html(html, sides, n);
 	}
 	for (i = 0; i < n; i++)
 		report_close(&reports[i]);

@@ -3,6 +3,8 @@
 #ifndef IOTRACE_COMPARE_H
 #define IOTRACE_COMPARE_H
 
+#include <stdbool.h>
+#include <stdio.h>
 #include "report_reader.h"
 
 #define COMPARE_MAX	4	/* columns that fit in 80 */
@@ -17,7 +19,19 @@ struct compare_side {
 	double bytes_in, bytes_out, oncpu, wakeups, drops, threads;
 	const char *main_wait;		/* the wait syscall with the most calls */
 	double main_calls, p50, p99;
+	double passes;			/* select/poll scan passes (lower bound) */
+	double ctl_add, ctl_mod, ctl_del;
+	double oncpu_sq;		/* waits: sum of squares of on-CPU per call (ns^2, from
+					 * the log2 histogram's slot midpoints): the noise */
+	double cpu_s;			/* CPU time of the traced processes; 0: not in the report */
+	double busy_s;			/* first to last request (recordings); 0: unknown */
+	bool scan_wait, epoll_wait;	/* has select/poll waits; epoll waits */
 };
+
+/* compare_capture.c: open a report or a recording (-w) as a report; 0 or -1 (error set) */
+int compare_open(struct report *r, const char *path, double *busy_s);
+/* compare_findings.c: one line per finding, computed from the figures */
+void compare_findings(FILE *f, const struct compare_side *s, int n);
 
 /* Read the figures of a report; 0, or -1 with r->error set. */
 int compare_load(struct compare_side *s, struct report *r);
@@ -26,7 +40,7 @@ int compare_rows(void);
 const char *compare_label(int row);
 void compare_cell(char cell[COMPARE_CELL], const struct compare_side *s, int row);
 
-/* Print the table; 0, or 1 after a one-line error about a file or stdout. */
-int compare_reports(char **paths, int n);
+/* Print the table (and with html, write its page); 0, or 1 after a one-line error. */
+int compare_reports(char **paths, int n, const char *html);
 
 #endif

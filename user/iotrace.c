@@ -17,14 +17,19 @@
 #include "iotrace.h"
 #include "iotrace.skel.h"
 #include "compare.h"
+#include "cpu.h"
 #include "deep_probes.h"
 #include "epoll_seed.h"
+#include "intervals.h"
 #include "metrics.h"
 #include "options.h"
 #include "output.h"
 #include "plot.h"
 #include "probes.h"
 #include "procs.h"
+#include "recorder.h"
+#include "replay.h"
+#include "report_html.h"
 #include "report.h"
 #include "run_info.h"
 #include "signals.h"
@@ -40,20 +45,22 @@ static double now_s(void)
 }
 
 /*
- * Sleep until the target exits, a signal arrives or `until` passes. With
- * several processes, wake every REFRESH_S to notice exits and forks.
+ * Sleep until the target exits (if watch_exit), a signal arrives or
+ * `until` passes. Wake every REFRESH_S to read the CPU times (a process
+ * its parent reaps keeps the last one) and, with several processes, to
+ * notice exits and forks.
  */
 #define REFRESH_S	0.2
 
-static void wait_for(const struct target *t, bool many, double until)
+static void wait_for(const struct target *t, bool watch_exit, double until)
 {
 	struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
 	double left = until - now_s();
 
-	if (many && left > REFRESH_S)
+	if (left > REFRESH_S)
 		left = REFRESH_S;
 	if (left > 0 && !signals_caught())
-		poll(&pfd, many ? 0 : 1, (int)(left * 1000) + 1);
+		poll(&pfd, watch_exit ? 1 : 0, (int)(left * 1000) + 1);
 }
 
 /* -p: every pid must be a live user process. */
@@ -68,7 +75,8 @@ static int open_targets(struct target *t, const struct options *o)
 }
 
 /* -f -p: the children alive now (forks from here on are caught in the kernel) */
-static void add_descendants(struct probes *p, const struct options *o, struct epoll_seed *seed)
+static void add_descendants(struct probes *p, const struct options *o, struct epoll_seed *seed,
+			    struct cpu_table *cpu)
 {
 	static pid_t kids[MAX_TARGETS + 1];
 	int i, n = procs_descendants(o->pids, o->npids, kids, MAX_TARGETS + 1);
@@ -77,70 +85,24 @@ static void add_descendants(struct probes *p, const struct options *o, struct ep
 		/* `iotrace -f -p $$`: never trace ourselves (our poll would count) */
 		if (kids[i] == getpid())
 			continue;
-		if (!probes_add_target(p, kids[i]))
+		if (!probes_add_target(p, kids[i])) {
 			epoll_seed(p->skel, kids[i], seed);
-		else	/* the map is full: say so, as for a fork not followed */
+			cpu_track(cpu, kids[i], false);
+		} else {	/* the map is full: say so, as for a fork not followed */
 			__sync_fetch_and_add(&p->skel->bss->drops.targets_full, 1);
+		}
 	}
 }
 
 static bool all_exited(struct target *t, int n, struct probes *p, bool many,
-		       struct epoll_seed *seed)
+		       struct epoll_seed *seed, struct cpu_table *cpu)
 {
 	bool gone = true;
 	int i;
 
 	for (i = 0; i < n; i++)	/* also reaps a launched command */
 		gone &= target_exited(&t[i]);
-	return many ? procs_refresh(p->skel, seed) == 0 : gone;
-}
-
-/* -i: the summaries, and with --interval-json each interval's counters */
-struct intervals {
-	FILE *json;		/* --interval-json, or NULL */
-	struct snapshot prev;	/* at the last tick (empty before the first) */
-	double prev_s;		/* when, from the start */
-	int err;
-};
-
-static void interval_json(struct intervals *iv, const struct snapshot *snap, double at_s)
-{
-	struct snapshot delta;
-
-	snapshot_diff(&delta, snap, &iv->prev);
-	if (!iv->err && report_json_line(iv->json, &delta, iv->prev_s, at_s, false)) {
-		fprintf(stderr, "iotrace: failed to write the interval JSON: %s\n", strerror(errno));
-		iv->err = 1;
-	}
-}
-
-/* A tick: report snap - prev, and snap becomes prev. */
-static void interval_tick(struct intervals *iv, struct snapshot *snap, double at_s,
-			  const struct options *o, FILE *text)
-{
-	struct snapshot delta;
-
-	snapshot_diff(&delta, snap, &iv->prev);
-	report_interval(text, &delta, o->interval, o->timestamps);
-	if (iv->json)
-		interval_json(iv, snap, at_s);
-	snapshot_free(&iv->prev);
-	iv->prev = *snap;
-	iv->prev_s = at_s;
-	memset(snap, 0, sizeof(*snap));
-}
-
-/* The end: the last, partial interval, then the whole trace (same counters). */
-static int interval_end(struct intervals *iv, const struct snapshot *snap, double at_s)
-{
-	if (!iv->json)
-		return 0;
-	interval_json(iv, snap, at_s);
-	if (!iv->err && report_json_line(iv->json, snap, 0, at_s, true)) {
-		fprintf(stderr, "iotrace: failed to write the interval JSON: %s\n", strerror(errno));
-		iv->err = 1;
-	}
-	return iv->err;
+	return many ? procs_refresh(p->skel, seed, cpu) == 0 : gone;
 }
 
 static FILE *open_json(const char *path)
@@ -151,7 +113,7 @@ static FILE *open_json(const char *path)
 		return NULL;
 	if (!strcmp(path, "-"))
 		return stdout;
-	f = fopen(path, "w");
+	f = path_is_gz(path) ? gz_fopen_write(path) : fopen(path, "w");
 	if (!f)
 		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
 	return f;
@@ -187,10 +149,12 @@ int main(int argc, char **argv)
 	struct probes probes = {};
 	struct deep deep = {};
 	struct epoll_seed seed = {};
+	struct cpu_table cpu = {};
 	struct snapshot snap = {};
 	struct intervals iv = {};
 	struct run_info run = {};
 	struct metrics *metrics = NULL;
+	struct recorder *rec = NULL;
 	struct json_out json = {};
 	FILE *text;
 	double start, end, next_tick;
@@ -201,7 +165,9 @@ int main(int argc, char **argv)
 		targets[i] = (struct target){ .pidfd = -1, .go_fd = -1, .err_fd = -1 };
 	options_parse(argc, argv, &opts);
 	if (opts.compare)
-		return compare_reports(opts.reports, opts.nreports);
+		return compare_reports(opts.reports, opts.nreports, opts.html_path);
+	if (opts.replay_path)
+		return replay_main(&opts);
 	if (opts.plot_spec)
 		return plot_main(opts.plot_spec, opts.html_path);
 	ntargets = opts.cmd ? 1 : opts.npids;
@@ -215,6 +181,8 @@ int main(int argc, char **argv)
 	if (json_out_open(&json, opts.json_path))
 		return 1;
 	if (opts.interval_json && !(iv.json = open_json(opts.interval_json)))
+		goto cleanup;
+	if (opts.record_path && !(rec = recorder_open(opts.record_path)))
 		goto cleanup;
 	signals_install();
 
@@ -230,13 +198,20 @@ int main(int argc, char **argv)
 		deep_skip(&deep, "several processes");
 	else
 		deep_start(&deep, target->pid, opts.btf_path);
+	if (rec) {
+		struct record_head h = { argc, argv, pids, ntargets, target->comm, probes.live,
+					 opts.follow, opts.cmd != NULL };
+
+		if (recorder_start(rec, probes.skel, &h))
+			goto cleanup;
+	}
 	/* libbpf parsed the kernel's BTF (~10 MiB) to load; give it back */
 	malloc_trim(0);
 	if (!opts.cmd) {
 		for (i = 0; i < ntargets; i++)
 			epoll_seed(probes.skel, pids[i], &seed);
 		if (opts.follow)
-			add_descendants(&probes, &opts, &seed);
+			add_descendants(&probes, &opts, &seed, &cpu);
 		for (i = 0; i < ntargets; i++) {
 			if (target_exited(&targets[i])) {
 				fprintf(stderr, "iotrace: PID %d exited before tracing started\n",
@@ -245,6 +220,9 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	/* CPU times from here (a launched command, held before exec, from ~0) */
+	for (i = 0; i < ntargets; i++)
+		cpu_track(&cpu, pids[i], false);
 	if (ntargets == 1)
 		fprintf(stderr, "Tracing PID %d (%s)%s... Ctrl-C to end.\n", target->pid,
 			target->comm, opts.follow ? " and its children" : "");
@@ -271,7 +249,10 @@ int main(int argc, char **argv)
 	next_tick = opts.interval ? start + opts.interval : 1e300;
 	run.end = RUN_END_DURATION;
 	while (now_s() < end) {
-		wait_for(target, many, next_tick < end ? next_tick : end);
+		/* one process: its exit ends the wait (once exited, an exporter sleeps on) */
+		wait_for(target, !many && !metrics, next_tick < end ? next_tick : end);
+		/* before all_exited reaps a launched command: a zombie's stat is its last */
+		cpu_sample(&cpu);
 		if (signals_caught()) {
 			run.end = signals_caught() == SIGINT ? RUN_END_SIGINT :
 				  signals_caught() == SIGTERM ? RUN_END_SIGTERM : RUN_END_OTHER;
@@ -279,7 +260,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		/* an exporter keeps serving the final counts until it is stopped */
-		if (all_exited(targets, ntargets, &probes, many, &seed) && !metrics) {
+		if (all_exited(targets, ntargets, &probes, many, &seed, &cpu) && !metrics) {
 			run.end = RUN_END_EXITED;
 			break;
 		}
@@ -300,6 +281,9 @@ int main(int argc, char **argv)
 	probes.skel->bss->stopped = true;
 	stop_metrics(metrics);
 	metrics = NULL;
+	cpu_sample(&cpu);
+	if (target->launched && target->exit_status >= 0)
+		cpu_reaped(&cpu, target->pid, &target->rusage);
 
 	deep_read(&deep);
 	if (snapshot_take(&snap, probes.skel, true)) {
@@ -312,19 +296,27 @@ int main(int argc, char **argv)
 	/* what was open before we attached or, with -f, came with a fork */
 	if (!opts.cmd || opts.follow)
 		run_info_epoll(&run, &seed);
+	cpu_describe(&cpu, &run);
+	err = rec ? recorder_finish(rec, &snap, &run) != 0 : 0;
+	rec = NULL;
 	text = output_text_stream(text);
 	report_text(text, &snap, &run);
-	err = json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
+	err |= json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
+	if (opts.html_path)
+		err |= report_html(opts.html_path, &snap, &run, NULL);
 	err |= interval_end(&iv, &snap, run.elapsed_s);
 	err |= output_finish(text) != 0;
 	snapshot_free(&snap);
 
 cleanup:
+	recorder_close(rec);
 	metrics_stop(metrics);
 	/* a launched command ends with its trace, unless told to keep running */
 	if (opts.cmd && !opts.keep_running)
 		target_end(target, TARGET_GRACE_MS);
 	snapshot_free(&iv.prev);
+	run_info_free(&run);
+	cpu_free(&cpu);
 	deep_stop(&deep);
 	probes_stop(&probes);
 	for (i = 0; i < MAX_PIDS; i++)

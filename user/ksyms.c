@@ -124,6 +124,26 @@ out:
 	return ks;
 }
 
+struct ksyms *ksyms_from(const __u64 *addrs, char **names, size_t n)
+{
+	struct ksyms *ks = calloc(1, sizeof(*ks));
+	size_t i;
+
+	if (ks)
+		ks->syms = calloc(n ? n : 1, sizeof(*ks->syms));
+	if (!ks || !ks->syms) {
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(ks);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		ks->syms[i] = (struct ksym){ .addr = addrs[i], .name = names[i] };
+	ks->n = n;
+	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
+	return ks;
+}
+
 void ksyms_free(struct ksyms *ks)
 {
 	size_t i;

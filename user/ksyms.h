@@ -10,6 +10,8 @@ struct ksyms;
 
 /* Symbols of the functions containing addrs (stack frames), from /proc/kallsyms */
 struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs);
+/* A table from a capture: names[i] (NULL: none) of addrs[i]; takes the names */
+struct ksyms *ksyms_from(const __u64 *addrs, char **names, size_t n);
 void ksyms_free(struct ksyms *ks);
 /* Name of the function containing addr, or NULL. */
 const char *ksyms_name(const struct ksyms *ks, __u64 addr);

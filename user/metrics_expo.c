@@ -75,37 +75,34 @@ static void sample_s(struct expo *x, const char *name, const struct metrics_grou
 	fprintf(x->f, "} %.9f\n", v);
 }
 
-/* A counter taken from one mux_stats field, for every group and syscall */
-#define COUNTER(x, gs, name, help, pred, expr)					\
+/* body once per series with data that pred accepts; g, s and _s are in scope */
+#define EACH_SERIES(gs, pred, body)						\
 	do {									\
 		size_t _i;							\
 		unsigned int _s;						\
-		family(x, name, "counter", help);				\
 		for (_i = 0; _i < (gs)->n; _i++)				\
 			for (_s = 0; _s < MUX_NR; _s++) {			\
 				const struct metrics_group *g = &(gs)->rows[_i]; \
 				const struct mux_stats *s = &g->sys[_s];	\
 				if (!g->calls[_s] || !(pred))			\
 					continue;				\
-				sample_u64(x, name "_total", g, metrics_sys_label(_s), \
-					   NULL, NULL, (expr));			\
+				body;						\
 			}							\
+	} while (0)
+
+/* A counter family from one mux_stats expression: a count, or ns shown as seconds */
+#define COUNTER(x, gs, name, help, pred, expr)					\
+	do {									\
+		family(x, name, "counter", help);				\
+		EACH_SERIES(gs, pred, sample_u64(x, name "_total", g,		\
+			    metrics_sys_label(_s), NULL, NULL, (expr)));	\
 	} while (0)
 
 #define SECONDS(x, gs, name, help, pred, expr)					\
 	do {									\
-		size_t _i;							\
-		unsigned int _s;						\
 		family(x, name, "counter", help);				\
-		for (_i = 0; _i < (gs)->n; _i++)				\
-			for (_s = 0; _s < MUX_NR; _s++) {			\
-				const struct metrics_group *g = &(gs)->rows[_i]; \
-				const struct mux_stats *s = &g->sys[_s];	\
-				if (!g->calls[_s] || !(pred))			\
-					continue;				\
-				sample_s(x, name "_total", g, metrics_sys_label(_s), \
-					 (expr) / 1e9);				\
-			}							\
+		EACH_SERIES(gs, pred, sample_s(x, name "_total", g,		\
+			    metrics_sys_label(_s), (expr) / 1e9));		\
 	} while (0)
 
 /* Latency as a native histogram: cumulative le buckets at powers of two. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Names for what the reports print: syscalls (enum mux_sys) and errno values. */
 #ifndef IOTRACE_NAMES_H
 #define IOTRACE_NAMES_H
 

@@ -15,10 +15,13 @@
 #define OPT_COMPARE	1005
 #define OPT_INTERVAL_JSON 1006
 #define OPT_METRICS	1007
-#define OPT_PLOT	1008
-#define OPT_HTML	1009
-#define OPT_KEEP_RUNNING 1010
-#define OPT_LIGHT	1011
+#define OPT_FROM	1008
+#define OPT_TO		1009
+#define OPT_PLOT	1010
+#define OPT_HTML	1011
+#define OPT_RECORD_BUFFER 1012
+#define OPT_KEEP_RUNNING 1013
+#define OPT_LIGHT	1014
 
 #define INTERVAL_MIN	0.01	/* s */
 
@@ -33,6 +36,7 @@ static const char doc[] =
 "USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] [-f] -p PID[,PID...]\n"
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
 "       iotrace --compare REPORT.json REPORT.json...\n"
+"       iotrace -r CAPTURE [--from SECS] [--to SECS] [-j FILE] [--threads] [--stacks]\n"
 "       iotrace --plot SPEC.json --html OUT.html\n"
 "\n"
 "EXAMPLES:\n"
@@ -46,6 +50,8 @@ static const char doc[] =
 "    iotrace --threads -p 1234    # add per-thread tables\n"
 "    iotrace --stacks -p 1234     # show who woke the target, as kernel stacks\n"
 "    iotrace --compare epoll.json poll.json   # two servers, per request\n"
+"    iotrace -w cap.gz -p 1234 -d 10  # record every call, then the report\n"
+"    iotrace -r cap.gz --from 2 --to 3   # replay one second of it, no root\n"
 "    iotrace --metrics 9464 -f -p $(pgrep -o nginx)  # a Prometheus exporter\n"
 "    iotrace --plot spec.json --html page.html  # charts (doc/plot-spec.md)\n"
 "\v"
@@ -79,8 +85,16 @@ static const struct argp_option option_list[] = {
 	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
+	{ "write", 'w', "FILE", 0,
+	  "Record every traced call, process events and the final figures to FILE (gzip)", 0 },
+	{ "record-buffer", OPT_RECORD_BUFFER, "KIB", 0,
+	  "With -w: the ring buffer's size, a power of two (default 16384 KiB)", 0 },
+	{ "read", 'r', "FILE", 0, "Report from a recording made with -w; traces nothing", 0 },
+	{ "from", OPT_FROM, "SECS", 0, "With -r: report the events from SECS after the start", 0 },
+	{ "to", OPT_TO, "SECS", 0, "With -r: report the events up to SECS after the start", 0 },
 	{ "plot", OPT_PLOT, "SPEC", 0, "Draw the charts of a JSON spec as HTML; traces nothing", 0 },
-	{ "html", OPT_HTML, "FILE", 0, "Write the --plot page to FILE (- for stdout)", 0 },
+	{ "html", OPT_HTML, "FILE", 0,
+	  "Write an HTML page of charts to FILE (- for stdout): the --plot spec's, or the report's (live, -r, --compare)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -149,6 +163,28 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'T':
 		opts->timestamps = true;
 		break;
+	case 'w':
+		opts->record_path = arg;
+		break;
+	case 'r':
+		opts->replay_path = arg;
+		break;
+	case OPT_RECORD_BUFFER:
+		if (!parse_long("iotrace", "record buffer (KiB)", arg, 4, 1 << 20, &opts->record_kib))
+			exit(2);
+		if (opts->record_kib & (opts->record_kib - 1))
+			argp_error(state, "--record-buffer: %ld KiB is not a power of two",
+				   opts->record_kib);
+		break;
+	case OPT_FROM:
+		/* 0 is the start: allowed here, unlike a duration */
+		if (strcmp(arg, "0") && !parse_seconds("iotrace", "--from", arg, 1e7, &opts->from_s))
+			exit(2);
+		break;
+	case OPT_TO:
+		if (!parse_seconds("iotrace", "--to", arg, 1e7, &opts->to_s))
+			exit(2);
+		break;
 	case OPT_INTERVAL_JSON:
 		opts->interval_json = arg;
 		break;
@@ -200,8 +236,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
-		if (!opts->plot_spec != !opts->html_path || (opts->plot_spec &&
-		    (opts->npids || opts->cmd || opts->compare || opts->metrics)))
+		/* --html FILE also pages a live run, a replay or --compare */
+		if ((opts->plot_spec && !opts->html_path) || (opts->plot_spec &&
+		    (opts->npids || opts->cmd || opts->compare || opts->metrics || opts->replay_path)))
 			argp_error(state, "--plot SPEC and --html FILE go together, alone");
 		if (opts->plot_spec)
 			break;
@@ -214,6 +251,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				opts->nreports++;
 			if (opts->nreports < 1 || opts->nreports > COMPARE_MAX)
 				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
+			break;
+		}
+		if (opts->record_kib && !opts->record_path)
+			argp_error(state, "--record-buffer needs -w FILE");
+		if ((opts->from_s || opts->to_s) && !opts->replay_path)
+			argp_error(state, "--from and --to need -r FILE");
+		if (opts->to_s && opts->to_s <= opts->from_s)
+			argp_error(state, "--to must be after --from");
+		if (opts->replay_path) {
+			if (opts->npids || opts->cmd || opts->record_path || opts->interval ||
+			    opts->metrics || opts->follow)
+				argp_error(state, "-r reads a recording: no -p, --, -w, -i, -f or --metrics");
 			break;
 		}
 		if (opts->interval_json && !opts->interval)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The command line, parsed and range-checked into struct options. */
 #ifndef IOTRACE_OPTIONS_H
 #define IOTRACE_OPTIONS_H
 
@@ -31,6 +32,10 @@ struct options {
 	bool light;		/* --light: no user-memory reads, no per-fd state */
 	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
 	struct sockaddr_in metrics_addr;
+	const char *record_path;	/* -w: record a capture to this file */
+	long record_kib;	/* --record-buffer: the ring buffer, KiB (0: 16 MiB) */
+	const char *replay_path;	/* -r: report from this capture; no tracing */
+	double from_s, to_s;	/* -r --from/--to: seconds from the start (to 0: end) */
 	const char *plot_spec;	/* --plot: draw this JSON spec; no tracing */
 	const char *html_path;	/* --html: the page --plot writes */
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "capture.h"
 #include "output.h"
 
 static bool stdout_lost;	/* the final report went to stderr instead */
@@ -46,7 +47,8 @@ static int open_temporary(struct json_out *j, const struct stat *old)
 	} else {
 		fchmod(fd, 0666 & ~mask);
 	}
-	j->f = fdopen(fd, "w");
+	/* -j FILE.gz: the report gzip-compressed (a cookie FILE, no fileno) */
+	j->f = path_is_gz(j->dest) ? gz_fdopen_write(fd) : fdopen(fd, "w");
 	if (!j->f) {
 		err = errno;
 		close(fd);
@@ -92,7 +94,8 @@ int json_out_commit(struct json_out *j)
 
 	if (!j->f || j->f == stdout)
 		return 0;	/* stdout: report_json flushed and checked it */
-	if (fflush(j->f) || ferror(j->f) || (j->tmp[0] && fsync(fileno(j->f))))
+	if (fflush(j->f) || ferror(j->f) ||
+	    (j->tmp[0] && fileno(j->f) >= 0 && fsync(fileno(j->f))))
 		err = errno ? errno : EIO;
 	if (fclose(j->f) && !err)
 		err = errno;

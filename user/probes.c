@@ -13,6 +13,7 @@
 #include "iotrace.skel.h"
 #include "fd_kinds.h"
 #include "probes.h"
+#include "recorder.h"
 
 #define KERNEL_BTF	"/sys/kernel/btf/vmlinux"
 
@@ -118,6 +119,7 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	bpf_program__set_autoload(skel->progs.sched_waking_btf, sched);
 	bpf_program__set_autoload(skel->progs.process_fork, o->follow);
 	bpf_program__set_autoattach(skel->progs.calibrate_eventfd, false);
+	record_configure(skel, o->record_path ? (o->record_kib ? o->record_kib : 16384) : 0);
 	err = iotrace_bpf__load(skel);
 	if (!err)
 		p->eventfd_kind = !fd_kinds_calibrate(skel);
@@ -138,8 +140,10 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 		p->live[n++] = "tp_btf/sched_switch";
 		p->live[n++] = "tp_btf/sched_waking";
 	}
-	if (o->follow)
+	if (o->follow || o->record_path)
 		p->live[n++] = "raw_tp/sched_process_fork";
+	if (o->record_path)
+		p->live[n++] = "raw_tp/sched_process_exit";
 	p->live[n] = NULL;
 	return 0;
 }

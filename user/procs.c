@@ -16,25 +16,21 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "cpu.h"
 #include "epoll_seed.h"
+#include "proc_stat.h"
 #include "procs.h"
 
-/* State and parent from /proc/PID/stat; the comm may hold spaces and ')'. */
+/* State and parent from /proc/PID/stat */
 static int read_stat(pid_t pid, char *state, pid_t *ppid)
 {
-	char path[64], buf[512], *p;
-	FILE *f;
-	int ok;
+	struct proc_stat st;
+	int err = proc_stat_read(pid, &st);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	p = ok ? strrchr(buf, ')') : NULL;
-	if (!p || sscanf(p + 1, " %c %d", state, ppid) != 2)
-		return -EINVAL;
+	if (err)
+		return err;
+	*state = st.state;
+	*ppid = st.ppid;
 	return 0;
 }
 
@@ -101,7 +97,7 @@ int procs_descendants(const pid_t *roots, int nroots, pid_t *out, int max)
 	return n;
 }
 
-int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed)
+int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed, struct cpu_table *cpu)
 {
 	int fd = bpf_map__fd(skel->maps.targets), n = 0, live = 0, i;
 	static __u32 keys[MAX_TARGETS];
@@ -113,12 +109,17 @@ int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed)
 		keys[n++] = key;
 	}
 	for (i = 0; i < n; i++) {
+		bool forked = !bpf_map_lookup_elem(fd, &keys[i], &val) && val == TARGET_FORKED;
+
+		/* a fork's times start at 0; a zombie's stat still has them */
+		if (forked)
+			cpu_track(cpu, keys[i], true);
 		if (!alive(keys[i])) {
 			bpf_map_delete_elem(fd, &keys[i]);
 			continue;
 		}
 		live++;
-		if (bpf_map_lookup_elem(fd, &keys[i], &val) || val != TARGET_FORKED)
+		if (!forked)
 			continue;
 		epoll_seed(skel, keys[i], seed);
 		bpf_map_update_elem(fd, &keys[i], &given, BPF_EXIST);

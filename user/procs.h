@@ -7,13 +7,15 @@
 
 struct iotrace_bpf;
 struct epoll_seed;
+struct cpu_table;
 
 /* The live descendants of roots (not the roots); returns how many, <= max. */
 int procs_descendants(const pid_t *roots, int nroots, pid_t *out, int max);
 /*
- * Drop the processes that exited from the targets map and seed the epoll
- * state of those a fork added. Returns how many are still alive.
+ * Drop the processes that exited from the targets map; seed the epoll
+ * state of those a fork added and start counting their CPU time. Returns
+ * how many are still alive.
  */
-int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed);
+int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed, struct cpu_table *cpu);
 
 #endif

@@ -19,6 +19,20 @@ struct sys_row {
 void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsigned int sys,
 		const struct mux_stats *s);
 
+/* A traced process: its calls (none: threads 0) and its CPU time (NULL: not read) */
+struct process_row {
+	struct proc_row p;
+	const struct proc_cpu *cpu;
+};
+
+/* Processes with calls or CPU figures, by pid; caller frees. */
+size_t report_processes(const struct snapshot *snap, const struct run_info *run,
+			struct process_row **out);
+void report_processes_text(FILE *f, const struct process_row *p, size_t n, bool all,
+			   size_t max_rows);
+/* "cpu: ..." line: the traced processes' CPU time while traced */
+void report_cpu_text(FILE *f, const struct run_info *run);
+
 /* Kernel internals: work per call, time, wakeups, reads/writes, readiness */
 void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_info *run);
 /* report_io.c: reads, writes, accepts by syscall and by the kind of file */

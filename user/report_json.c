@@ -32,6 +32,12 @@ static json_object *sources_json(const struct run_info *run)
 	add_str(o, "readiness", "observed: fd sets / revents / events read back at syscall exit; "
 		"epoll events map to fds through the data given at epoll_ctl(ADD) or in /proc "
 		"at attach (events whose data a MOD changed count as unmapped_events)");
+	add_str(o, "rewrites (select, pselect6, poll, ppoll)", "observed: fd sets and timeout, or "
+		"the pollfd array, read back from user memory at syscall exit");
+	add_str(o, "cpu", "observed: /proc/PID/stat utime+stime (clock ticks) at attach (0 for a "
+		"fork) and at the end, read every 0.2 s so a process reaped by its parent keeps its "
+		"last figure (proc_before_exit: a lower bound); a launched command iotrace reaps: "
+		"its rusage less the children it reaped");
 	add_str(o, "fds, fds_closed", "observed: the readiness reports above, per fd; an fd's "
 		"counts move to fds_closed when close/dup2/dup3 releases its number");
 	return o;
@@ -116,9 +122,11 @@ static json_object *report_object(const struct snapshot *snap, const struct run_
 
 	add_u64(root, "schema_version", JSON_SCHEMA_VERSION);
 	json_object_object_add(root, "target", target_json(run));
-	json_object_object_add(root, "processes", processes_json(snap));
+	json_object_object_add(root, "processes", processes_json(snap, run));
 	add_double(root, "duration_s", run->elapsed_s);
 	add_str(root, "ended_by", run_end_name(run));
+	if (run->cpu.sources)
+		json_object_object_add(root, "cpu", cpu_json(&run->cpu));
 	json_object_object_add(root, "probes", probes_json(run));
 	add_str(root, "mode", run->light ? "light" : "full");
 	if (run->light)

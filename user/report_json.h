@@ -31,7 +31,9 @@ json_object *fds_json(const struct snapshot *snap);
 json_object *closed_fds_json(const struct closed_fds *c);
 json_object *epolls_json(const struct snapshot *snap);
 json_object *per_request_json(const struct snapshot *snap);
-json_object *processes_json(const struct snapshot *snap);
+json_object *processes_json(const struct snapshot *snap, const struct run_info *run);
+/* {"user_s", "system_s", "total_s", "source"} */
+json_object *cpu_json(const struct cpu_use *c);
 
 /* report_io.c: an IO row's fd kinds; the io summary by kind */
 json_object *fd_kinds_json(const struct mux_stats *s);

@@ -134,23 +134,36 @@ json_object *per_request_json(const struct snapshot *snap)
 	return o;
 }
 
-/* The processes the calls came from (several with -p A,B or -f) */
-json_object *processes_json(const struct snapshot *snap)
+json_object *cpu_json(const struct cpu_use *c)
+{
+	json_object *o = json_object_new_object();
+	char src[64];
+
+	add_double(o, "user_s", c->user_s);
+	add_double(o, "system_s", c->system_s);
+	add_double(o, "total_s", c->user_s + c->system_s);
+	add_str(o, "source", cpu_source_name(c->sources, src, sizeof(src)));
+	return o;
+}
+
+/* The traced processes: those with calls (several with -p A,B or -f) or CPU figures */
+json_object *processes_json(const struct snapshot *snap, const struct run_info *run)
 {
 	json_object *a = json_object_new_array();
-	struct proc_row *p;
-	size_t n = snapshot_processes(snap, &p), i;
+	struct process_row *p;
+	size_t n = report_processes(snap, run, &p), i;
 
 	for (i = 0; i < n; i++) {
 		json_object *e = json_object_new_object();
 
-		json_object_object_add(e, "pid", json_object_new_int(p[i].tgid));
-		add_str(e, "comm", p[i].comm);
-		add_u64(e, "threads", p[i].threads);
-		add_u64(e, "mux_calls", p[i].mux_calls);
+		json_object_object_add(e, "pid", json_object_new_int(p[i].p.tgid));
+		add_str(e, "comm", p[i].p.comm);
+		add_u64(e, "threads", p[i].p.threads);
+		add_u64(e, "mux_calls", p[i].p.mux_calls);
+		if (p[i].cpu)
+			json_object_object_add(e, "cpu", cpu_json(&p[i].cpu->cpu));
 		json_object_array_add(a, e);
 	}
 	free(p);
 	return a;
 }
-

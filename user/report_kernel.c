@@ -69,14 +69,15 @@ static void print_rewrites(FILE *f, const struct snapshot *snap)
 		if (!is_scan(s) || !n)
 			continue;
 		if (!any)
-			fprintf(f, "\nWRITTEN BACK AT EXIT   arguments re-read when the call returned\n");
+			fprintf(f, "\nWRITTEN BACK AT EXIT   per call; arguments re-read at return\n");
 		any = true;
-		fprintf(f, "%-17s %llu calls:", mux_sys_name(s), (unsigned long long)n);
+		fprintf(f, "%-9s %llu calls:", mux_sys_name(s), (unsigned long long)n);
 		if (s == MUX_SELECT || s == MUX_PSELECT6)
-			fprintf(f, " bits set %.2f in, %.2f out; timeout rewritten %s, %s left\n",
+			fprintf(f, " %.2f bits in, %.2f out; timeout rewritten %s, %s left\n",
 				(double)st->set_bits_in / n, (double)st->set_bits_out / n,
-				fmt_pct(b[0], FMT_LEN, st->tmo_rewritten, n),
-				fmt_ns(b[1], FMT_LEN, (double)st->tmo_left_ns / n));
+				fmt_pct(b[0], FMT_LEN, st->tmo_rewritten, n), st->tmo_rewritten ?
+				fmt_ns(b[1], FMT_LEN, (double)st->tmo_left_ns / st->tmo_rewritten) :
+				"-");
 		else
 			fprintf(f, " %.2f pollfds re-read, %.2f with revents, %.2f events kept\n",
 				(double)st->pollfds_reread / n, (double)st->revents_set / n,

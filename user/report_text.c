@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The text report: header (what, how long, probes, CPU), the per-syscall
+ * counts and latencies, errnos, threads, histograms; and the -i summaries.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -178,6 +182,7 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct run_
 	print_exact(f, run);
 	if (run->light)
 		fprintf(f, "--light: not measured: %s\n", light_left_out);
+	report_cpu_text(f, run);
 	if (run->epoll_read)
 		fprintf(f, "epoll state read from /proc %s: %u epoll fd%s, %u registrations%s\n",
 			run->follow ? "at attach and at fork time" : "at attach",
@@ -191,28 +196,17 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct run_
 			unknown, unknown == 1 ? "" : "s");
 }
 
-/* -p A,B or -f: which processes made the calls */
-static void print_processes(FILE *f, const struct proc_row *p, size_t n, bool all)
-{
-	size_t i;
-
-	fprintf(f, "\n%-8s %-16s %8s %10s\n", "PID", "COMM", "THREADS", "MUX CALLS");
-	for (i = 0; i < n && (all || i < THREAD_ROWS); i++)
-		fprintf(f, "%-8u %-16s %8u %10llu\n", p[i].tgid, p[i].comm, p[i].threads,
-			(unsigned long long)p[i].mux_calls);
-	if (i < n)
-		fprintf(f, "... %zu more processes (--threads shows all)\n", n - i);
-}
-
 void report_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
-	struct proc_row *procs;
-	size_t nprocs = snapshot_processes(snap, &procs);
+	struct process_row *procs;
+	size_t nprocs = report_processes(snap, run, &procs), with_calls, i;
 	unsigned int s;
 
-	print_header(f, snap, run, nprocs);
+	for (i = 0, with_calls = 0; i < nprocs; i++)
+		with_calls += procs[i].p.threads > 0;
+	print_header(f, snap, run, with_calls);
 	if (run->many && nprocs)
-		print_processes(f, procs, nprocs, run->all_threads);
+		report_processes_text(f, procs, nprocs, run->all_threads, THREAD_ROWS);
 	free(procs);
 	if (!snapshot_any(snap, is_mux)) {
 		fprintf(f, "\nno multiplexing syscalls completed\n");

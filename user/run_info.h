@@ -28,6 +28,25 @@ enum exact_state {
 	EXACT_NOT_TRIED,	/* not_tried says why */
 };
 
+/* Where a CPU time figure comes from (bits of cpu_use.sources) */
+enum cpu_source {
+	CPU_PROC,		/* /proc/PID/stat at the start and at the end (or at exit) */
+	CPU_PROC_BEFORE_EXIT,	/* the last read before it exited and was reaped: lower bound */
+	CPU_RUSAGE,		/* the launched command's rusage when we reaped it */
+	CPU_SOURCE_NR,
+};
+
+struct cpu_use {
+	double user_s, system_s;
+	unsigned int sources;		/* bit per enum cpu_source; 0: nothing read */
+};
+
+struct proc_cpu {
+	pid_t pid;
+	char comm[16];
+	struct cpu_use cpu;
+};
+
 struct run_info {
 	/* what was traced */
 	pid_t pid;			/* the launched command, or the first -p */
@@ -60,6 +79,12 @@ struct run_info {
 	unsigned int epoll_registrations;
 	unsigned int epoll_unreadable;
 
+	/* CPU time of the traced processes while traced */
+	struct cpu_use cpu;		/* all of them */
+	struct proc_cpu *cpus;		/* each, by pid */
+	size_t ncpus;
+	unsigned int cpu_unread;	/* forked and gone before any reading */
+
 	/* what the text report shows */
 	bool all_threads;		/* --threads */
 	bool stacks;			/* --stacks */
@@ -80,6 +105,12 @@ void run_info_epoll(struct run_info *run, const struct epoll_seed *seed);
 
 /* --light: the figures it does not measure, one phrase */
 extern const char *const light_left_out;
+void run_info_free(struct run_info *run);
+
+/* "proc", "rusage", "proc_before_exit", or several joined by "+" */
+const char *cpu_source_name(unsigned int sources, char *buf, size_t len);
+/* The process's CPU figures, or NULL */
+const struct proc_cpu *run_cpu_of(const struct run_info *run, pid_t pid);
 
 /* "duration", "Ctrl-C", "SIGTERM", "target exited" / "targets exited" */
 const char *run_end_name(const struct run_info *run);

@@ -236,7 +236,7 @@ bool target_exited(struct target *t)
 	if (poll(&pfd, 1, 0) <= 0)
 		return false;
 	if (t->launched && t->exit_status < 0)
-		waitpid(t->pid, &t->exit_status, 0);
+		wait4(t->pid, &t->exit_status, 0, &t->rusage);
 	return true;
 }
 

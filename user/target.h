@@ -4,6 +4,7 @@
 #define IOTRACE_TARGET_H
 
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 struct target {
@@ -13,6 +14,7 @@ struct target {
 	int go_fd;		/* launched: write end that releases the child */
 	int err_fd;		/* launched: read end carrying exec's errno */
 	int exit_status;	/* launched: wait status, -1 if not reaped */
+	struct rusage rusage;	/* launched and reaped: its own and its reaped children's */
 	char comm[16];
 };
 

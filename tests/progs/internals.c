@@ -340,6 +340,7 @@ static int run_beyond(int fd)
 	r[2] = epoll_wait(epfd, &ev, 1, 0);
 	printf("{\"fd\": %d, \"select\": %d, \"poll\": %d, \"epoll\": %d}\n",
 	       fd, r[0], r[1], r[2]);
+	free(bits);
 	return 0;
 }
 

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Verdicts: the four answers a lab can give, and the line that ends it.
+
+A lab's verdict function takes the measured figures and returns one of
+these; its thresholds live next to the experiment with their reasons."""
+
+HOLDS = "holds"
+FAILS = "does not hold"
+HOLDS_WHEN = "holds only when"
+INCONCLUSIVE = "inconclusive"
+KINDS = (HOLDS, FAILS, HOLDS_WHEN, INCONCLUSIVE)
+
+
+class Verdict:
+    def __init__(self, kind, sentence, condition=""):
+        assert kind in KINDS, kind
+        assert kind not in (HOLDS_WHEN, INCONCLUSIVE) or condition, "needs a condition"
+        self.kind, self.sentence, self.condition = kind, sentence, condition
+
+    def text(self):
+        """holds | does not hold | holds only when C | inconclusive: WHY"""
+        if self.kind == HOLDS_WHEN:
+            return "%s %s" % (HOLDS_WHEN, self.condition)
+        if self.kind == INCONCLUSIVE:
+            return "%s: %s" % (INCONCLUSIVE, self.condition)
+        return self.kind
+
+    def line(self, claim):
+        return "%s: %s: %s" % (claim, self.text(), self.sentence)
+
+    def __repr__(self):
+        return "Verdict(%r)" % self.line("?")
+
+
+def holds(sentence):
+    return Verdict(HOLDS, sentence)
+
+
+def fails(sentence):
+    return Verdict(FAILS, sentence)
+
+
+def holds_when(condition, sentence):
+    return Verdict(HOLDS_WHEN, sentence, condition)
+
+
+def inconclusive(why, sentence):
+    return Verdict(INCONCLUSIVE, sentence, why)
+
+
+def missing(feature):
+    """The honest answer when this build lacks what the lab measures with."""
+    return inconclusive("%s not available" % feature,
+                        "this build cannot measure it; merge the feature and rerun")
+
+
+def compare(a, b, band):
+    """+1 if a exceeds b by more than band (a fraction), -1 if b exceeds a
+    by more than band, 0 when they are within band of each other (noise)."""
+    if a > b * (1 + band):
+        return 1
+    if b > a * (1 + band):
+        return -1
+    return 0
+
+
+# Runs of the same variant that differ by more than this (max-min over
+# median) say the machine was too busy to compare anything.
+TOO_NOISY = 0.5
+
+
+def too_noisy(figures, key="noise"):
+    """The inconclusive verdict's reason when the runs disagree too much, or None."""
+    n = figures.get(key, 0.0)
+    if n > TOO_NOISY:
+        return "runs of the same variant differ by %.0f%%: the machine is too busy" % (100 * n)
+    return None
+
+
+def noise_band(base, figures, key="noise"):
+    """The band to trust: the lab's stated base, or twice the run-to-run
+    spread measured for the compared figures when that is wider."""
+    return max(base, 2 * figures.get(key, 0.0))

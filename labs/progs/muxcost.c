@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * muxcost: the cost of one select, poll or epoll_wait call on NFDS
+ * watched fds of which exactly one is ready (E3 and the TLPI table).
+ *
+ *   muxcost select|poll|epoll NFDS CALLS
+ *
+ * The fds are both ends of NFDS/2 AF_UNIX socket pairs; one byte written
+ * into the first pair (and never read) makes one fd readable. Each call
+ * has timeout 0 and must return exactly one ready fd. select takes fds
+ * below FD_SETSIZE only. Prints: ns_per_call N
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "muxcost: failed to %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct epoll_event ev, events[8];
+	struct pollfd *pfds;
+	struct rlimit rl;
+	fd_set tmpl, in;
+	long nfds, calls, i, ret = 0;
+	int *fds, maxfd = 0, epfd = -1;
+	long long start;
+
+	if (argc != 4 || (nfds = atol(argv[2])) < 2 || (calls = atol(argv[3])) < 1) {
+		fprintf(stderr, "usage: muxcost select|poll|epoll NFDS CALLS\n");
+		return 2;
+	}
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("raise RLIMIT_NOFILE");
+	fds = calloc(nfds + 1, sizeof(*fds));
+	pfds = calloc(nfds, sizeof(*pfds));
+	if (!fds || !pfds)
+		die("allocate the fds");
+	for (i = 0; i < nfds; i += 2)
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, &fds[i]))
+			die("create a socket pair");
+	if (write(fds[1], "x", 1) != 1)		/* fds[0] is now readable, forever */
+		die("write the one byte");
+	FD_ZERO(&tmpl);
+	epfd = epoll_create1(0);
+	for (i = 0; i < nfds; i++) {
+		if (fds[i] > maxfd)
+			maxfd = fds[i];
+		pfds[i].fd = fds[i];
+		pfds[i].events = POLLIN;
+		ev.events = EPOLLIN;
+		ev.data.fd = fds[i];
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev))
+			die("register an fd");
+		if (fds[i] < FD_SETSIZE)
+			FD_SET(fds[i], &tmpl);
+	}
+	if (!strcmp(argv[1], "select") && maxfd >= FD_SETSIZE) {
+		fprintf(stderr, "muxcost: select takes fds below %d\n", FD_SETSIZE);
+		return 2;
+	}
+	start = now_ns();
+	for (i = 0; i < calls; i++) {
+		if (!strcmp(argv[1], "select")) {
+			struct timeval tv = { 0, 0 };
+
+			in = tmpl;	/* the kernel overwrote it: rebuild (S7) */
+			ret = syscall(SYS_select, maxfd + 1, &in, NULL, NULL, &tv);
+		} else if (!strcmp(argv[1], "poll")) {
+			ret = syscall(SYS_poll, pfds, nfds, 0);
+		} else {
+			ret = syscall(SYS_epoll_wait, epfd, events, 8, 0);
+		}
+		if (ret != 1) {
+			fprintf(stderr, "muxcost: call %ld returned %ld, expected 1 ready fd\n", i, ret);
+			return 1;
+		}
+	}
+	printf("ns_per_call %.1f\n", (double)(now_ns() - start) / calls);
+	return 0;
+}
