@@ -8,6 +8,7 @@ from lib import procs, verdict
 
 CONNS = 4
 WAITS = ("select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2")
+READS = ("read", "readv", "pread64", "recvfrom", "recvmsg")
 
 
 def _trace(model, secs):
@@ -16,8 +17,8 @@ def _trace(model, secs):
             procs.loadgen(s.port, CONNS, CONNS, secs)
     r = t.report
     calls = {w: procs.syscall(r, w).get("calls", 0) for w in WAITS}
-    readers = [th for th in r.get("threads", [])
-               if th.get("syscalls", {}).get("read", {}).get("calls", 0) > 0]
+    readers = [th for th in r.get("threads", [])   # socket.recv() is recvfrom
+               if any(th.get("syscalls", {}).get(rd, {}).get("calls", 0) > 0 for rd in READS)]
     waiters = [th for th in r.get("threads", [])
                if any(th.get("syscalls", {}).get(w, {}).get("calls", 0) for w in WAITS)]
     return calls, len(r.get("threads", [])), len(readers), len(waiters)

@@ -2,8 +2,8 @@
 """M5: syscalls per request, blocking vs multiplexed, and speed at one
 connection.
 
-iotrace counts the server's syscalls per request (waits + epoll_ctl +
-reads + writes, per read that returned data) for the thread-per-connection
+iotrace counts the server's syscalls per request (every syscall, per
+socket read that returned data) for the thread-per-connection
 `blocking` server and the `select` and `epoll` servers with one client in
 a closed loop, and for epoll with 50 clients; then, untraced, loadgen
 measures throughput and latency at one connection for blocking and epoll."""
