@@ -20,9 +20,11 @@ def _counts(name, extra, secs):
             procs.loadgen(s.port, CONNS, CONNS, secs)
     pr, mod = t.report["per_request"], procs.syscall(t.report, "epoll_ctl(MOD)")
     req = max(pr["requests"], 1)
+    cpu = t.report.get("cpu", {}).get("total_s", 0)
     return {name + ": epoll_ctl per request": pr["epoll_ctl"] / req,
             name + ": syscalls per request": pr["syscalls_per_request"],
-            name + ": epoll_ctl(MOD) mean latency": mod.get("latency", {}).get("mean_ns", 0)}
+            name + ": epoll_ctl(MOD) mean latency": mod.get("latency", {}).get("mean_ns", 0),
+            name + ": server CPU per request": cpu * 1e9 / req}
 
 
 def _speed_fn(name, server, secs):
@@ -43,8 +45,8 @@ def measure(lab):
         f.update(lab.interleave([_speed_fn(n, s, lab.secs(0.4, 1.0))
                                  for (n, _), s in zip(VARIANTS, (a, b))], {}))
     for k in f:
-        lab.figures[k]["unit"] = "calls" if "per request" in k else "ns" if "latency" in k \
-            else "req/s" if "throughput" in k else "us"
+        lab.figures[k]["unit"] = "ns" if "latency" in k or "CPU" in k else \
+            "calls" if "per request" in k else "req/s" if "throughput" in k else "us"
     lab.fig("noise", lab.noise(*[n + ": throughput (untraced)" for n, _ in VARIANTS]),
             "fraction")
     lab.bars("epoll_ctl per request and throughput", "epoll_ctl calls per request",
@@ -56,32 +58,33 @@ def measure(lab):
 
 
 # The textbook loop must pay >= 1.5 epoll_ctl per request (2 expected) and
-# the real-server loop <= 0.1; the syscalls cost if the textbook loop's
-# throughput is lower by more than the noise band (10%, or twice the
-# measured spread). Within the band the cost is not visible here.
-BAND = 0.10
+# the real-server loop <= 0.1. Their cost is observed directly: epoll_ctl's
+# own time per request (calls x mean latency, measured by iotrace) against
+# the server's CPU time per request (its /proc accounting). At >= 5% of a
+# request's CPU the calls are a cost a server owner would act on; below 1%
+# they are not worth a line. Throughput is shown but does not decide: a
+# 5-15% difference is inside the run-to-run noise of sub-second loopback runs.
+SHARE, NEGLIGIBLE = 0.05, 0.01
 PER_REQUEST, NONE = 1.5, 0.1
 
 
 def verdict_e7(f):
     m, d = f["mod-per-request: epoll_ctl per request"], f["default: epoll_ctl per request"]
+    lat = f["mod-per-request: epoll_ctl(MOD) mean latency"]
+    cpu = f["mod-per-request: server CPU per request"]
     tm, td = f["mod-per-request: throughput (untraced)"], f["default: throughput (untraced)"]
-    said = "--mod-per-request made %s epoll_ctl per request (%s ns each), the default %s; " \
-        "throughput %s vs %s req/s (%s)" % (fmt(m), fmt(f["mod-per-request: epoll_ctl(MOD) "
-                                                         "mean latency"]),
-                                            fmt(d), fmt(tm), fmt(td),
-                                            pct(tm / td - 1) if td else "-")
-    if m < PER_REQUEST or d > NONE:
+    share = m * lat / cpu if cpu else 0
+    said = "--mod-per-request made %s epoll_ctl per request (%s ns each: %s of the server's " \
+        "%s ns of CPU per request), the default %s; throughput %s vs %s req/s" % (
+            fmt(m), fmt(lat), pct(share), fmt(cpu), fmt(d), fmt(tm), fmt(td))
+    if m < PER_REQUEST or d > NONE or not cpu:
         return verdict.inconclusive("the variants did not make the expected epoll_ctl calls",
                                     said)
-    if verdict.too_noisy(f):
-        return verdict.inconclusive(verdict.too_noisy(f), said)
-    c = verdict.compare(td, tm, verdict.noise_band(BAND, f))
-    if c > 0:
+    if share >= SHARE:
         return verdict.holds(said)
-    if c < 0:
+    if share < NEGLIGIBLE:
         return verdict.fails(said)
-    return verdict.inconclusive("the throughput difference is within the noise", said)
+    return verdict.inconclusive("epoll_ctl took between 1% and 5% of a request's CPU", said)
 
 
 VERDICTS = {"E7": verdict_e7}
