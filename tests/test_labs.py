@@ -155,6 +155,8 @@ def test_slow_handler_verdicts():
     assert kind("M10", f(201, 199, 3)) == "holds"
     assert kind("M10", f(5, 4, 3)) == "does not hold"
     assert kind("M10", f(201, 199, 150)) == "inconclusive"
+    # one blocking request held up by the scheduler (max 380 ms, p99 0.5 ms)
+    assert kind("M10", dict(f(201, 199, 0.5), **{"blocking: others' max": 380})) == "holds"
 
 
 def _scan(sel_in=(24, 184), sel_out=184, examined=(12, 476), regs=479, pollwake=1.0,
