@@ -312,4 +312,8 @@ def test_nginx_ctrl_c_under_load_is_fast():
         srv.stop()
         shutil.rmtree(jdir, ignore_errors=True)
     assert_detached()
-    assert max(times) <= 0.2, f"SIGINT to exit under load: {times}"
+    # Where the time goes (measured): nearly all in snapshot_take()'s
+    # classify_wakes(), whose ksyms_load() makes one pass over /proc/kallsyms
+    # (~122k lines, ~40 ms of kernel CPU idle); under wrk + nginx on 2 cores
+    # that pass takes 65-275 ms of wall time. probes_stop() takes < 1 ms.
+    assert max(times) <= 0.2, f"SIGINT to exit under load: {times} (see the comment)"
