@@ -20,6 +20,7 @@
 #include "cpu.h"
 #include "deep_probes.h"
 #include "epoll_seed.h"
+#include "frame_names.h"
 #include "intervals.h"
 #include "metrics.h"
 #include "options.h"
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
 	struct intervals iv = {};
 	struct run_info run = {};
 	struct metrics *metrics = NULL;
+	struct frame_names *names = NULL;
 	struct recorder *rec = NULL;
 	struct json_out json = {};
 	FILE *text;
@@ -244,6 +246,9 @@ int main(int argc, char **argv)
 	if (opts.metrics && !(metrics = start_metrics(&opts, &probes)))
 		goto cleanup;
 
+	/* the wakeup stacks' frames are named as they appear: Ctrl-C reads no kallsyms */
+	if (probes.sched)
+		names = frame_names_new();
 	start = now_s();
 	end = opts.duration ? start + opts.duration : 1e300;
 	next_tick = opts.interval ? start + opts.interval : 1e300;
@@ -264,6 +269,8 @@ int main(int argc, char **argv)
 			run.end = RUN_END_EXITED;
 			break;
 		}
+		if (names)	/* cheap unless new frames appeared; a failure costs the end time */
+			frame_names_refresh(names, bpf_map__fd(probes.skel->maps.wakes));
 		if (now_s() >= next_tick) {
 			if (snapshot_take(&snap, probes.skel, false))
 				break;
@@ -286,7 +293,7 @@ int main(int argc, char **argv)
 		cpu_reaped(&cpu, target->pid, &target->rusage);
 
 	deep_read(&deep);
-	if (snapshot_take(&snap, probes.skel, true)) {
+	if (snapshot_take_named(&snap, probes.skel, names)) {
 		fprintf(stderr, "iotrace: failed to read the BPF maps\n");
 		goto cleanup;
 	}
@@ -311,6 +318,7 @@ int main(int argc, char **argv)
 cleanup:
 	recorder_close(rec);
 	metrics_stop(metrics);
+	frame_names_free(names);
 	/* a launched command ends with its trace, unless told to keep running */
 	if (opts.cmd && !opts.keep_running)
 		target_end(target, TARGET_GRACE_MS);

@@ -156,6 +156,11 @@ void ksyms_free(struct ksyms *ks)
 	free(ks);
 }
 
+size_t ksyms_count(const struct ksyms *ks)
+{
+	return ks ? ks->n : 0;
+}
+
 const char *ksyms_name(const struct ksyms *ks, __u64 addr)
 {
 	size_t lo = 0, hi;

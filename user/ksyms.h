@@ -13,6 +13,8 @@ struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs);
 /* A table from a capture: names[i] (NULL: none) of addrs[i]; takes the names */
 struct ksyms *ksyms_from(const __u64 *addrs, char **names, size_t n);
 void ksyms_free(struct ksyms *ks);
+/* How many functions the table names (0: kallsyms gave none) */
+size_t ksyms_count(const struct ksyms *ks);
 /* Name of the function containing addr, or NULL. */
 const char *ksyms_name(const struct ksyms *ks, __u64 addr);
 

@@ -6,6 +6,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "frame_names.h"
 #include "names.h"
 #include "snapshot.h"
 
@@ -158,8 +159,11 @@ static int read_wakes(struct snapshot *snap, struct iotrace_bpf *skel)
 	return 0;
 }
 
-/* Name the frames of every stack, then say what woke the thread. */
-static int classify_wakes(struct snapshot *snap)
+/*
+ * Name the frames of every stack (from the names learnt while tracing, if
+ * any: kallsyms is read for new frames only), then say what woke the thread.
+ */
+static int classify_wakes(struct snapshot *snap, struct frame_names *names)
 {
 	__u64 *ips = malloc((snap->nwakes ? snap->nwakes : 1) * sizeof(*ips) * MAX_STACK_DEPTH);
 	size_t i;
@@ -168,7 +172,10 @@ static int classify_wakes(struct snapshot *snap)
 		return -ENOMEM;
 	for (i = 0; i < snap->nwakes; i++)
 		memcpy(&ips[i * MAX_STACK_DEPTH], snap->wakes[i].ips, sizeof(snap->wakes[i].ips));
-	snap->ksyms = ksyms_load(ips, snap->nwakes * MAX_STACK_DEPTH);
+	if (names)
+		snap->ksyms = frame_names_table(names, ips, snap->nwakes * MAX_STACK_DEPTH);
+	if (!snap->ksyms)
+		snap->ksyms = ksyms_load(ips, snap->nwakes * MAX_STACK_DEPTH);
 	free(ips);
 	for (i = 0; i < snap->nwakes; i++) {
 		struct wake_row *r = &snap->wakes[i];
@@ -249,7 +256,8 @@ static int read_epolls(struct snapshot *snap, struct iotrace_bpf *skel)
 	return 0;
 }
 
-int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
+static int take(struct snapshot *snap, struct iotrace_bpf *skel, bool full,
+		struct frame_names *names)
 {
 	int err;
 
@@ -262,7 +270,7 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
 	if (!err && full)
 		err = read_wakes(snap, skel);
 	if (!err && full)
-		err = classify_wakes(snap);
+		err = classify_wakes(snap, names);
 	if (!err && full)
 		err = read_fds(snap, skel);
 	if (!err && full)
@@ -275,6 +283,17 @@ int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
 	snap->drops = skel->bss->drops;
 	snapshot_sum_threads(snap);
 	return 0;
+}
+
+int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full)
+{
+	return take(snap, skel, full, NULL);
+}
+
+int snapshot_take_named(struct snapshot *snap, struct iotrace_bpf *skel,
+			struct frame_names *names)
+{
+	return take(snap, skel, true, names);
 }
 
 void snapshot_free(struct snapshot *snap)

@@ -10,6 +10,7 @@
 #include "ksyms.h"
 
 struct iotrace_bpf;
+struct frame_names;
 
 /* Wakeups with one kernel stack and one waker comm, classified */
 struct wake_row {
@@ -83,6 +84,9 @@ size_t snapshot_processes(const struct snapshot *snap, struct proc_row **out);
 
 /* full: also wakeups (with symbolized stacks), fds and epoll interest sets */
 int snapshot_take(struct snapshot *snap, struct iotrace_bpf *skel, bool full);
+/* full, naming the frames from names (frame_names.h): kallsyms read for new ones only */
+int snapshot_take_named(struct snapshot *snap, struct iotrace_bpf *skel,
+			struct frame_names *names);
 void snapshot_free(struct snapshot *snap);
 
 /* allsys.c: every syscall by number, summed over the CPUs */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "frame_names.h"
 #include "wake_cache.h"
 
 struct wake_entry {
@@ -14,6 +15,7 @@ struct wake_entry {
 struct wake_cache {
 	struct wake_entry *known;	/* sorted by key */
 	size_t nknown, capknown;
+	struct frame_names *names;	/* kallsyms is read for new frames only */
 };
 
 static int cmp_key(const void *a, const void *b)
@@ -23,7 +25,13 @@ static int cmp_key(const void *a, const void *b)
 
 struct wake_cache *wake_cache_new(void)
 {
-	return calloc(1, sizeof(struct wake_cache));
+	struct wake_cache *wc = calloc(1, sizeof(*wc));
+
+	if (wc && !(wc->names = frame_names_new())) {
+		free(wc);
+		wc = NULL;
+	}
+	return wc;
 }
 
 void wake_cache_free(struct wake_cache *wc)
@@ -31,6 +39,7 @@ void wake_cache_free(struct wake_cache *wc)
 	if (!wc)
 		return;
 	free(wc->known);
+	frame_names_free(wc->names);
 	free(wc);
 }
 
@@ -49,7 +58,7 @@ static int push(struct wake_entry **arr, size_t *n, size_t *cap, const struct wa
 	return 0;
 }
 
-/* Name the new stacks in one kallsyms read, then keep them. */
+/* Classify the new stacks (kallsyms read for frames never named), then keep them. */
 static int learn(struct wake_cache *wc, struct wake_entry *fresh, size_t n)
 {
 	__u64 *ips = malloc(n * sizeof(*ips) * MAX_STACK_DEPTH);
@@ -62,8 +71,10 @@ static int learn(struct wake_cache *wc, struct wake_entry *fresh, size_t n)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		memcpy(&ips[i * MAX_STACK_DEPTH], fresh[i].key.ips, sizeof(fresh[i].key.ips));
-	ks = ksyms_load(ips, n * MAX_STACK_DEPTH);
+	ks = frame_names_table(wc->names, ips, n * MAX_STACK_DEPTH);
 	free(ips);
+	if (!ks)
+		return -ENOMEM;
 	for (i = 0; i < n && !err; i++) {
 		wake_classify(ks, fresh[i].key.ips, MAX_STACK_DEPTH, &info);
 		fresh[i].cls = info.cls;

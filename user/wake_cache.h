@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Wakeups by class for a long-running exporter: each distinct waker stack
- * is named from /proc/kallsyms once, the first time a scrape sees it,
- * instead of reading kallsyms (~1 s) at every scrape.
+ * is classified once, the first time a scrape sees it, its frames named
+ * from /proc/kallsyms only if never named before (frame_names.h), instead
+ * of reading kallsyms (~1 s) at every scrape.
  */
 #ifndef IOTRACE_WAKE_CACHE_H
 #define IOTRACE_WAKE_CACHE_H
