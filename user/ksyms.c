@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "ksyms.h"
 
 struct ksym {
@@ -52,34 +54,71 @@ static size_t first_at_or_above(const __u64 *want, size_t n, __u64 addr)
 	return lo;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "ffffffff81000000 T _stext": keep a text symbol if it is the best candidate yet */
+static void take_line(char *line, const __u64 *want, size_t n, struct cand *cand)
+{
+	__u64 addr = 0;
+	char *s = line, *name;
+	size_t k;
+	int d;
+
+	for (; (d = hex_digit(*s)) >= 0; s++)
+		addr = addr << 4 | d;
+	if (!addr || s[0] != ' ' || (s[1] != 't' && s[1] != 'T') || s[2] != ' ')
+		return;
+	k = first_at_or_above(want, n, addr);
+	if (k == n || addr <= cand[k].start)
+		return;
+	name = s + 3;
+	name[strcspn(name, " \t")] = '\0';
+	free(cand[k].name);
+	cand[k].name = strdup(name);
+	cand[k].start = cand[k].name ? addr : 0;
+}
+
 /*
  * One pass over /proc/kallsyms (the kernel formats ~120k lines, the costly
- * part): each text symbol is kept only if it is the best start so far for
- * the first wanted address at or above it.
+ * part; the parsing is kept lean: big reads, no stdio, no strtoull).
  */
 static void read_kallsyms(const __u64 *want, size_t n, struct cand *cand)
 {
-	char line[640], *end, *name;
-	unsigned long long addr;
-	size_t k;
-	FILE *f = fopen("/proc/kallsyms", "r");
+	const size_t size = 1 << 16;
+	char *buf = malloc(size);	/* not static: the metrics thread reads too */
+	size_t have = 0;
+	ssize_t got;
+	int fd = buf ? open("/proc/kallsyms", O_RDONLY | O_CLOEXEC) : -1;
 
-	if (!f)
+	if (fd < 0) {
+		free(buf);
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		addr = strtoull(line, &end, 16);
-		if (!addr || end[0] != ' ' || (end[1] != 't' && end[1] != 'T') || end[2] != ' ')
-			continue;
-		k = first_at_or_above(want, n, addr);
-		if (k == n || addr <= cand[k].start)
-			continue;
-		name = end + 3;
-		name[strcspn(name, " \t\n")] = '\0';
-		free(cand[k].name);
-		cand[k].name = strdup(name);
-		cand[k].start = cand[k].name ? addr : 0;
 	}
-	fclose(f);
+	while ((got = read(fd, buf + have, size - 1 - have)) > 0) {
+		char *p = buf, *end = buf + have + got, *nl;
+
+		while ((nl = memchr(p, '\n', end - p))) {
+			*nl = '\0';
+			take_line(p, want, n, cand);
+			p = nl + 1;
+		}
+		have = end - p;
+		if (have == size - 1)	/* no line is that long: drop it */
+			have = 0;
+		memmove(buf, p, have);
+	}
+	buf[have] = '\0';
+	if (have)
+		take_line(buf, want, n, cand);
+	close(fd);
+	free(buf);
 }
 
 struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs)
