@@ -6,14 +6,19 @@
 #include "iotrace.h"
 #include "frame_names.h"
 
-/* One return address and the function kallsyms says contains it */
-struct frame {
-	__u64 ip;		/* first: bsearch compares it to a bare __u64 */
+/*
+ * A kernel function, [start, end) up to the next text symbol: any return
+ * address in it has its name, so a new call site in it needs no kallsyms
+ * read (our BPF program's frame moves by a few bytes between stacks).
+ * Unknown extent (no symbol above, or none below): the one address.
+ */
+struct frame {	/* start first: sorted with cmp_ip */
+	__u64 start, end;
 	char *name;		/* NULL: kallsyms has none */
 };
 
 struct frame_names {
-	struct frame *f;	/* sorted by ip */
+	struct frame *f;	/* sorted by start, disjoint */
 	size_t n, cap;
 };
 
@@ -43,7 +48,35 @@ void frame_names_free(struct frame_names *fn)
 
 static const struct frame *find(const struct frame_names *fn, __u64 ip)
 {
-	return fn->n ? bsearch(&ip, fn->f, fn->n, sizeof(*fn->f), cmp_ip) : NULL;
+	size_t lo = 0, hi = fn->n;
+
+	while (hi - lo > 1) {	/* the last frame starting at or below ip */
+		size_t mid = (lo + hi) / 2;
+
+		if (fn->f[mid].start <= ip)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!fn->n || ip < fn->f[lo].start || ip >= fn->f[lo].end)
+		return NULL;
+	return &fn->f[lo];
+}
+
+/* Sort by start and drop a second frame of one function (two new ips in it) */
+static void tidy(struct frame_names *fn)
+{
+	size_t i, m = 0;
+
+	qsort(fn->f, fn->n, sizeof(*fn->f), cmp_ip);
+	for (i = 0; i < fn->n; i++) {
+		if (m && fn->f[m - 1].start == fn->f[i].start) {
+			free(fn->f[i].name);
+			continue;
+		}
+		fn->f[m++] = fn->f[i];
+	}
+	fn->n = m;
 }
 
 /* Sort and drop repeats and zeros in place; returns the new count */
@@ -85,10 +118,13 @@ static int learn(struct frame_names *fn, const __u64 *fresh, size_t n)
 		return ks ? -ENOENT : -ENOMEM;
 	}
 	for (i = 0; i < n && !err; i++) {
-		const char *name = ksyms_name(ks, fresh[i]);
 		struct frame *f = &fn->f[fn->n];
+		const char *name = ksyms_span(ks, fresh[i], &f->start, &f->end);
 
-		f->ip = fresh[i];
+		if (!name || f->end <= fresh[i]) {
+			f->start = fresh[i];
+			f->end = fresh[i] + 1;
+		}
 		f->name = name ? strdup(name) : NULL;
 		if (name && !f->name)
 			err = -ENOMEM;
@@ -96,7 +132,7 @@ static int learn(struct frame_names *fn, const __u64 *fresh, size_t n)
 			fn->n++;
 	}
 	ksyms_free(ks);
-	qsort(fn->f, fn->n, sizeof(*fn->f), cmp_ip);
+	tidy(fn);
 	return err;
 }
 

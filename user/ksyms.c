@@ -9,6 +9,7 @@
 
 struct ksym {
 	__u64 addr;
+	__u64 end;		/* the next text symbol's start (0: unknown) */
 	char *name;
 };
 
@@ -36,6 +37,8 @@ static int cmp_u64(const void *a, const void *b)
 struct cand {
 	__u64 start;		/* 0: none yet */
 	char *name;
+	__u64 next;		/* the least text symbol start in the slot (0: none) */
+	__u64 end;		/* want[k]'s function end: the least start above it */
 };
 
 /* Index of the first of want[0..n) >= addr (n if none) */
@@ -76,6 +79,8 @@ static void take_line(char *line, const __u64 *want, size_t n, struct cand *cand
 	if (!addr || s[0] != ' ' || (s[1] != 't' && s[1] != 'T') || s[2] != ' ')
 		return;
 	k = first_at_or_above(want, n, addr);
+	if (!cand[k].next || addr < cand[k].next)
+		cand[k].next = addr;
 	if (k == n || addr <= cand[k].start)
 		return;
 	name = s + 3;
@@ -138,11 +143,13 @@ struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs)
 		if (!best || want[best - 1] != want[i])
 			want[best++] = want[i];
 	n = best;
-	cand = calloc(n ? n : 1, sizeof(*cand));
+	cand = calloc(n + 1, sizeof(*cand));	/* slot n: above every want */
 	ks->syms = calloc(n ? n : 1, sizeof(*ks->syms));
 	if (!cand || !ks->syms)
 		goto out;
 	read_kallsyms(want, n, cand);
+	for (i = n; i-- > 0;)	/* the first slot above i with a symbol */
+		cand[i].end = cand[i + 1].next ? cand[i + 1].next : cand[i + 1].end;
 	/* want[j]'s function starts at the greatest candidate start among k <= j */
 	for (i = 0, best = n; i < n; i++) {
 		if (cand[i].start && (best == n || cand[i].start > cand[best].start))
@@ -150,6 +157,7 @@ struct ksyms *ksyms_load(const __u64 *addrs, size_t naddrs)
 		if (best == n || (ks->n && ks->syms[ks->n - 1].addr == cand[best].start))
 			continue;
 		ks->syms[ks->n].addr = cand[best].start;
+		ks->syms[ks->n].end = cand[i].end;
 		ks->syms[ks->n].name = cand[best].name;
 		cand[best].name = NULL;		/* taken */
 		ks->n++;
@@ -202,8 +210,16 @@ size_t ksyms_count(const struct ksyms *ks)
 
 const char *ksyms_name(const struct ksyms *ks, __u64 addr)
 {
+	__u64 start, end;
+
+	return ksyms_span(ks, addr, &start, &end);
+}
+
+const char *ksyms_span(const struct ksyms *ks, __u64 addr, __u64 *start, __u64 *end)
+{
 	size_t lo = 0, hi;
 
+	*start = *end = 0;
 	if (!ks || !ks->n || addr < ks->syms[0].addr)
 		return NULL;
 	hi = ks->n;
@@ -215,6 +231,8 @@ const char *ksyms_name(const struct ksyms *ks, __u64 addr)
 		else
 			hi = mid;
 	}
+	*start = ks->syms[lo].addr;
+	*end = ks->syms[lo].end;
 	return ks->syms[lo].name;
 }
 

@@ -17,6 +17,8 @@ void ksyms_free(struct ksyms *ks);
 size_t ksyms_count(const struct ksyms *ks);
 /* Name of the function containing addr, or NULL. */
 const char *ksyms_name(const struct ksyms *ks, __u64 addr);
+/* The same, and the function's [start, end) (end 0: unknown; from ksyms_load only) */
+const char *ksyms_span(const struct ksyms *ks, __u64 addr, __u64 *start, __u64 *end);
 
 enum wake_class {
 	WAKE_POLLWAKE,		/* select/poll wait queue entry (fs/select.c) */
