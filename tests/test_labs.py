@@ -127,6 +127,9 @@ def test_thread_cost_verdicts():
     assert kind("M7", f()) == "holds"
     assert kind("M7", f(rss_b=10.0)) == "holds only when"
     assert kind("M7", f(rss_b=10.0, sw_b=150)) == "does not hold"
+    slow = {k: v for k, v in f().items() if not k.startswith("blocking 1000")}
+    slow["blocking 1000 conns: connections held"] = 652    # a busy machine, threads late
+    assert kind("M7", slow) == "inconclusive"
 
 
 def test_sigio_and_uring_verdicts():
@@ -339,7 +342,8 @@ def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
     with tempfile.TemporaryDirectory() as d:
         r = subprocess.run([os.path.join(LABS, "run"), "--all", "--quick", "--json-dir", d],
                            capture_output=True, text=True, timeout=480)
-        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        failed = [l for l in r.stdout.splitlines() if "failed" in l and ": " in l]
+        assert r.returncode == 0, "\n".join(failed[:10]) + r.stderr[-2000:]
         table = r.stdout.splitlines()
         assert table[-1].startswith("30 claims in"), table[-3:]
         wrong, total = [], 0.0
@@ -355,7 +359,7 @@ def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
             if k in EXPECTED[cid]:
                 continue
             if k == "inconclusive" and any(w in v for w in NOISE_WORDS) and \
-                    cid in ("M4", "M5", "M6", "E3"):
+                    cid in ("M4", "M5", "M6", "M7", "E3"):
                 continue
             wrong.append(out["line"])
         assert not wrong, "verdicts differ from this kernel's:\n" + "\n".join(wrong)
