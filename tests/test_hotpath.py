@@ -152,7 +152,8 @@ def test_io_fd_kinds_with_raw_tp():
 def counts(row):
     return {k: row[k] for k in ("calls", "failed", "errno", "interrupted", "timeouts")} | \
         {"ready": row["fds_ready"]["total"],
-         "histogram": sum(b["count"] for b in row["latency"]["histogram"])}
+         "histogram_of_timed": sum(b["count"] for b in row["latency"]["histogram"]) ==
+         row["latency"]["timed_calls"]}
 
 
 def test_light_keeps_the_counts_and_leaves_out_user_memory():
@@ -164,6 +165,7 @@ def test_light_keeps_the_counts_and_leaves_out_user_memory():
         light, _, _ = launch([prog("mux_calls"), name], extra=["--light"])
         f, l = full["syscalls"][name], light["syscalls"][name]
         assert counts(l) == counts(f), (name, counts(l), counts(f))
+        assert f["latency"]["timed_calls"] == f["calls"], f["latency"]
         assert (full["mode"], light["mode"]) == ("full", "light")
         assert "waker stacks" in light["not_measured"]
         assert l["readiness"]["reports"] == 0 and "rewrites" not in l, l
