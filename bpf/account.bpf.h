@@ -44,6 +44,7 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 	w.tid = x->tid;
 	w.call_seq = fl->call_seq;
 	if (sys == MUX_POLL || sys == MUX_PPOLL) {
+		w.want_events = fl->events_read;
 		walk_pollfds(&w, (void *)x->a0, fl->nfds);
 		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
 	} else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
