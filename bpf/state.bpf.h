@@ -10,9 +10,10 @@ const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
 const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
 /*
  * --light: no user-memory reads and no per-fd state (readiness, epoll data
- * to fd, waker stacks): calls, errors, latency, timeouts, fds ready from the
- * return value, fds watched from the arguments and the interest sets,
- * sleeps and wakeups. The verifier drops the rest when it is set.
+ * to fd, waker stacks), and the clock on a sample of calls: calls, errors,
+ * latency (of the timed calls), timeouts, fds ready from the return value,
+ * fds watched from the arguments and the interest sets, sleeps and wakeups.
+ * The verifier drops the rest when it is set.
  */
 const volatile bool light = false;
 /*
