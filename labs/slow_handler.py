@@ -43,22 +43,24 @@ def measure(lab):
 
 
 # A client whose request arrives during the slow handler waits for the rest
-# of it: in a single-threaded multiplexer the others' worst latency must
+# of it: in a single-threaded multiplexer the others' p99 latency must
 # reach >= 80% of the slow time (it may arrive a little after the start).
-# With a thread per connection nobody else waits: their worst latency must
-# stay under 25% of it. Neither server stalling refutes the claim.
+# With a thread per connection nobody else waits: their p99 must stay under
+# 25% of it. p99, not the maximum: on a loaded 2-CPU machine one request in
+# thousands can be held up by the scheduler, which is not the handler's
+# doing. Neither server stalling refutes the claim.
 STALLED, FREE = 0.8, 0.25
 
 
 def verdict_m10(f):
     slow = f["slow handler"]
-    said = "with one %d ms handler the other clients' worst latency was select %s ms, epoll " \
-        "%s ms, blocking %s ms (p99 %s / %s / %s ms)" % (
-            slow, fmt(f["select: others' max"]), fmt(f["epoll: others' max"]),
-            fmt(f["blocking: others' max"]), fmt(f["select: others' p99"]),
-            fmt(f["epoll: others' p99"]), fmt(f["blocking: others' p99"]))
-    mux = [f[m + ": others' max"] >= STALLED * slow for m in ("select", "epoll")]
-    free = f["blocking: others' max"] < FREE * slow
+    said = "with one %d ms handler the other clients' p99 latency was select %s ms, epoll " \
+        "%s ms, blocking %s ms (max %s / %s / %s ms)" % (
+            slow, fmt(f["select: others' p99"]), fmt(f["epoll: others' p99"]),
+            fmt(f["blocking: others' p99"]), fmt(f["select: others' max"]),
+            fmt(f["epoll: others' max"]), fmt(f["blocking: others' max"]))
+    mux = [f[m + ": others' p99"] >= STALLED * slow for m in ("select", "epoll")]
+    free = f["blocking: others' p99"] < FREE * slow
     if all(mux) and free:
         return verdict.holds(said)
     if not any(mux):

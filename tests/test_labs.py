@@ -155,6 +155,8 @@ def test_slow_handler_verdicts():
     assert kind("M10", f(201, 199, 3)) == "holds"
     assert kind("M10", f(5, 4, 3)) == "does not hold"
     assert kind("M10", f(201, 199, 150)) == "inconclusive"
+    # one blocking request held up by the scheduler (max 380 ms, p99 0.5 ms)
+    assert kind("M10", dict(f(201, 199, 0.5), **{"blocking: others' max": 380})) == "holds"
 
 
 def _scan(sel_in=(24, 184), sel_out=184, examined=(12, 476), regs=479, pollwake=1.0,
@@ -318,7 +320,7 @@ EXPECTED = {
     "M1": {"holds"}, "M2": {"holds"}, "M3": {"holds"},    # 5 ms waits, ~4 us copies
     "M4": {"holds only when", "holds"},   # spinning burns ~1 core; gaps add latency
     "M5": {"holds only when", "does not hold"},   # 2 vs 4-6 syscalls; 1-conn speed varies
-    "M6": {"does not hold", "holds only when"},   # pinned to one CPU epoll batches better
+    "M6": {"does not hold", "holds only when"},   # equal at 1 conn; epoll batches better at 4+
     "M7": {"holds"},            # 1001 threads, ~17 vs ~8 KiB/conn, 10-100x switches
     "M8": {"holds"}, "M9": {"holds only when"},   # io_uring still sleeps in enter
     "M10": {"holds"},
@@ -328,7 +330,8 @@ EXPECTED = {
     "P1": {"holds"}, "P2": {"holds"},
     "E1": {"holds"}, "E2": {"holds"}, "E3": {"holds"},
     "E4": {"does not hold"},    # 12 B copied per event, mmap -> ENODEV
-    "E5": {"holds"}, "E6": {"holds"}, "E7": {"holds"},
+    "E5": {"holds"}, "E6": {"holds"},
+    "E7": {"holds"},            # 2 MOD per request at ~600 ns: ~10% of a request's CPU
     "Y1": {"does not hold"},    # CPython's select.select runs pselect6
     "Y2": {"holds"}, "Y3": {"holds"},
 }
@@ -352,7 +355,7 @@ def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
             if k in EXPECTED[cid]:
                 continue
             if k == "inconclusive" and any(w in v for w in NOISE_WORDS) and \
-                    cid in ("M4", "M5", "M6", "E3", "E7"):
+                    cid in ("M4", "M5", "M6", "E3"):
                 continue
             wrong.append(out["line"])
         assert not wrong, "verdicts differ from this kernel's:\n" + "\n".join(wrong)

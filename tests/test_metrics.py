@@ -152,6 +152,7 @@ def test_exposition_passes_promtool_in_both_formats():
                       syscall="poll") == 200
         assert series(text, "iotrace_syscall_latency_seconds_bucket", pid=e.pid,
                       syscall="poll", le="+Inf") == 200
+        assert series(text, "iotrace_all_syscalls_total", syscall="poll") == 200
         report, err = e.stop()
         assert "--metrics answered 3 scrapes" in err, err
         assert report["syscalls"]["poll"]["calls"] == 200

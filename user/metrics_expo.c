@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "metrics_groups.h"
 #include "names.h"
+#include "syscall_names.h"
 #include "iotrace.skel.h"
 #include "wake_cache.h"
 
@@ -214,6 +215,22 @@ static void io_kinds(struct expo *x, const struct metrics_groups *gs)
 						   gs->rows[i].sys[s].kind_data[k]);
 }
 
+/* Every syscall by name: the kernel counts them by number only, not per process */
+static void all_syscalls(struct expo *x, const struct snapshot *snap)
+{
+	char buf[32];
+	__u32 *nrs;
+	size_t i, n = allsys_sorted(snap, &nrs);
+
+	family(x, "iotrace_all_syscalls", "counter",
+	       "Completed calls of every syscall, all traced processes together (observed).");
+	for (i = 0; i < n; i++)
+		fprintf(x->f, "iotrace_all_syscalls_total{syscall=\"%s\"} %llu\n",
+			syscall_name(nrs[i], buf, sizeof(buf)),
+			(unsigned long long)snap->all[nrs[i]].calls);
+	free(nrs);
+}
+
 static void drops(struct expo *x, const struct drop_counts *d)
 {
 	family(x, "iotrace_drops", "counter",
@@ -290,6 +307,7 @@ int metrics_write(FILE *f, const struct snapshot *snap, const struct metrics_con
 		"of every kind of file (by kind: iotrace_io_kind_data_calls).", is_io(_s),
 		s->data_calls);
 	io_kinds(&x, &gs);
+	all_syscalls(&x, snap);
 	drops(&x, &snap->drops);
 	if (openmetrics)
 		fputs("# EOF\n", f);

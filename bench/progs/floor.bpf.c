@@ -9,12 +9,16 @@
 #include <bpf/bpf_tracing.h>
 
 const volatile __u32 targ_tgid;
+const volatile __u32 targ_tgid2;	/* a second process (nginx's 2 workers); 0: none */
 
 __u64 syscalls;
 
 static __always_inline bool is_target(void)
 {
-	return bpf_get_current_pid_tgid() >> 32 == targ_tgid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	/* targ_tgid2 is a load-time constant: with 0 the verifier drops its test */
+	return tgid == targ_tgid || (targ_tgid2 && tgid == targ_tgid2);
 }
 
 /* Every syscall of every process passes here; only the target's go on. */

@@ -3,7 +3,7 @@
  * floor: load and attach floor.bpf.c on one process, the bench's reference
  * for the least a per-process syscall tracer costs.
  *
- *   floor [-v] -p PID
+ *   floor [-v] -p PID [-p PID2]     (PID2: a second process, e.g. a worker)
  *
  * Prints "Tracing PID N... Ctrl-C to end." once attached; on SIGINT,
  * SIGTERM or the target's exit prints "syscalls N" (the target's syscalls
@@ -41,7 +41,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: floor [-v] -p PID\n");
+	fprintf(stderr, "usage: floor [-v] -p PID [-p PID2]\n");
 	exit(2);
 }
 
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct floor_bpf *skel = NULL;
 	struct pollfd pfd = { .fd = -1, .events = POLLIN };
-	long pid = 0;
+	long pid = 0, pid2 = 0, *dst;
 	char *end;
 	int opt, err = 1;
 
@@ -58,9 +58,12 @@ int main(int argc, char **argv)
 		if (opt == 'v') {
 			verbose = true;
 		} else if (opt == 'p') {
+			if (pid2)
+				usage();
+			dst = pid ? &pid2 : &pid;
 			errno = 0;
-			pid = strtol(optarg, &end, 10);
-			if (errno || *end || pid < 1 || pid > 0x3fffffff)
+			*dst = strtol(optarg, &end, 10);
+			if (errno || *end || *dst < 1 || *dst > 0x3fffffff)
 				usage();
 		} else {
 			usage();
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	skel->rodata->targ_tgid = pid;
+	skel->rodata->targ_tgid2 = pid2;	/* the first pid's exit ends the trace */
 	if (floor_bpf__load(skel)) {
 		fprintf(stderr, "floor: failed to load BPF object: %s\n", strerror(errno));
 		goto cleanup;
