@@ -42,6 +42,11 @@ static void print_latency(FILE *f, const char *name, const struct mux_stats *s)
 {
 	char b[5][FMT_LEN];
 
+	if (!timed_calls(s)) {	/* --light: none of its calls drawn */
+		fprintf(f, "%-17s %9s %9s %9s %9s %9s  (sampled: 0 of %llu calls timed)\n", name,
+			"-", "-", "-", "-", "-", (unsigned long long)s->calls);
+		return;
+	}
 	fprintf(f, "%-17s %9s %9s %9s %9s %9s\n", name,
 		fmt_ns(b[0], FMT_LEN, mean_lat(s)),
 		fmt_ns(b[1], FMT_LEN, hist_quantile(s->hist, 0.50, s->lat_max)),
