@@ -22,6 +22,7 @@ struct exit_args {
 	__u64 a0, a1, a2, a3;	/* the syscall's arguments */
 	__u64 a4;		/* select/pselect6 only: the timeout */
 	__u32 sys, tgid, tid;
+	__u32 timed;		/* lat and now were measured (--light: a sample) */
 };
 
 /*
@@ -43,6 +44,7 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 	w.tid = x->tid;
 	w.call_seq = fl->call_seq;
 	if (sys == MUX_POLL || sys == MUX_PPOLL) {
+		w.want_events = fl->events_read;
 		walk_pollfds(&w, (void *)x->a0, fl->nfds);
 		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
 	} else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
@@ -93,24 +95,30 @@ __noinline int account_call(struct mux_stats *s, struct inflight *fl, struct exi
 		return 0;
 	sys = x->sys;
 	s->calls++;
-	s->lat_total += x->lat;
-	if (x->lat > s->lat_max)
-		s->lat_max = x->lat;
-	slot = hist_slot(x->lat);
-	if (slot >= HIST_SLOTS)
-		slot = HIST_SLOTS - 1;
-	s->hist[slot]++;
-
-	/* where the time went: asleep, preempted, on CPU */
-	oncpu = x->lat - fl->sleep_ns - fl->runq_ns;
+	/* time asleep and preempted: every call (sched_switch clocks them) */
 	s->sleep_ns += fl->sleep_ns;
 	s->runq_ns += fl->runq_ns;
 	s->slept_calls += fl->slept;
 	s->wakeups += fl->wakeups;
-	if (!light)	/* --light: time asleep and wakeups, not their histograms */
-		s->hist_oncpu[log2_slot(oncpu)]++;
-	if (fl->slept && is_io(sys))
-		s->copy_ns += x->now - fl->on_ts;
+	if (x->timed) {
+		s->lat_total += x->lat;
+		if (x->lat > s->lat_max)
+			s->lat_max = x->lat;
+		slot = hist_slot(x->lat);
+		if (slot >= HIST_SLOTS)
+			slot = HIST_SLOTS - 1;
+		s->hist[slot]++;
+		/* on CPU: the rest of the latency */
+		oncpu = x->lat - fl->sleep_ns - fl->runq_ns;
+		if (!light)	/* --light: time asleep and wakeups, not their histograms */
+			s->hist_oncpu[log2_slot(oncpu)]++;
+	} else {
+		/* so on CPU = lat_total - (off CPU of the timed calls) */
+		s->untimed_calls++;
+		s->untimed_off_ns += fl->sleep_ns + fl->runq_ns;
+	}
+	if (fl->slept && is_io(sys))	/* rare: an untimed call reads the clock here */
+		s->copy_ns += (x->timed ? x->now : bpf_ktime_get_ns()) - fl->on_ts;
 
 	if (is_wait(sys)) {
 		if (fl->watched != WATCHED_UNKNOWN) {

@@ -37,7 +37,10 @@ static __always_inline void count_syscall(struct inflight *fl, long id, long ret
 		return;
 	c->calls++;
 	c->failed += (unsigned long)ret >= (unsigned long)-4095;
-	c->total_ns += now - fl->ts;
+	if (fl->ts)
+		c->total_ns += now - fl->ts;
+	else
+		c->untimed++;	/* --light: not timed */
 }
 
 #endif

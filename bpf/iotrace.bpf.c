@@ -138,7 +138,7 @@ mark:
 	fl->slept = 0;
 stamp:
 	fl->nr = sys_slot(id);
-	fl->ts = bpf_ktime_get_ns();
+	fl->ts = call_timed(fl) ? bpf_ktime_get_ns() : 0;
 }
 
 static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
@@ -155,7 +155,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		return;
 	id = syscall_nr(regs, btf);
 	fl = inflight_of(tid, false);
-	now = bpf_ktime_get_ns();
+	now = fl && fl->ts ? bpf_ktime_get_ns() : 0;	/* --light: timed calls only */
 	if (fl)
 		count_syscall(fl, id, ret, now);
 	switch (id) {
@@ -191,7 +191,8 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		return;
 	}
 	x.now = now;
-	x.lat = now - fl->ts;
+	x.timed = !!fl->ts;
+	x.lat = x.timed ? now - fl->ts : 0;
 	x.sys = sys_plain(fl->sys);
 	restarted = !!(fl->sys & SYS_RESTARTED);
 	fl->sys = MUX_NONE;

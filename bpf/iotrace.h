@@ -196,6 +196,9 @@ struct stats_key {
 	F(__u64, revents_set, SUM)	/* poll: entries with revents != 0 at exit */ \
 	F(__u64, events_kept, SUM)	/* poll: entries whose events were unchanged at exit */ \
 	F(__u64, pollfds_reread, SUM)	/* poll: entries re-read at exit */ \
+	/* --light: calls not timed (0 in full mode): latency is of the others */ \
+	F(__u64, untimed_calls, SUM)					\
+	F(__u64, untimed_off_ns, SUM)	/* ... their time asleep + preempted */ \
 	A(__u32, hist_examined, LOG2_SLOTS, SUM)	/* fds examined per call */ \
 	A(__u32, hist_oncpu, LOG2_SLOTS, SUM)	/* ns on CPU per call */ \
 	A(__u32, hist, HIST_SLOTS, SUM)	/* latency, see HIST_* */
@@ -291,10 +294,14 @@ struct drop_counts {
 #define SYSCALL_SLOTS		512
 #define SYSCALL_NR_OTHER	(SYSCALL_SLOTS - 1)
 
+/* --light times 1 call in this many (a power of two) */
+#define LIGHT_TIME_EVERY	8
+
 struct sys_count {
 	__u64 calls;		/* completed: entry and exit seen */
 	__u64 failed;		/* returned -4095..-1 (an errno or a restart code) */
-	__u64 total_ns;		/* entry to exit, summed */
+	__u64 total_ns;		/* entry to exit, summed over the timed calls */
+	__u64 untimed;		/* --light: calls whose clock was not read */
 };
 
 /* Processes traced at once (-p PID,PID... and those --follow adds) */

@@ -36,6 +36,7 @@ struct ready_walk {
 	__u32 revents_set;	/* poll: entries with revents != 0 */
 	__u32 reread;		/* poll: entries read */
 	__u64 events_sum;	/* poll: checksum of their events (events_term) */
+	__u32 want_events;	/* poll: sum them (the entry read them: events_read) */
 };
 
 /*
@@ -123,12 +124,17 @@ __noinline int select_word(__u32 word, struct ready_walk *w)
 	return 0;
 }
 
-/* One read per chunk of pollfds: count the watched ones and the ready ones. */
+/*
+ * One read per chunk of pollfds: count the watched ones and the ready ones.
+ * The loop keeps its counts in registers (idle entries are the common case)
+ * and sums the events only on the calls P1 checks.
+ */
 __noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 {
-	__u32 zero = 0, first = chunk * POLL_CHUNK, i;
+	__u32 zero = 0, first = chunk * POLL_CHUNK, i, watched = 0, before = 0, rset = 0;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
-	__u64 n, size;
+	__u64 n, size, sum = 0;
+	bool found;
 
 	if (!buf || !w || first >= w->n)
 		return 1;
@@ -142,24 +148,33 @@ __noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 		w->failed = true;
 		return 1;
 	}
-	w->reread += n;
+	found = w->found;
 	for (i = 0; i < POLL_CHUNK && i < n; i++) {
-		w->events_sum += events_term(first + i, buf->pfds[i].events);
-		w->revents_set += buf->pfds[i].revents != 0;
+		__s16 revents = buf->pfds[i].revents;
+
+		if (w->want_events)
+			sum += events_term(first + i, buf->pfds[i].events);
+		rset += revents != 0;
 		if (buf->pfds[i].fd < 0)
 			continue;
-		w->watched++;
-		if (!buf->pfds[i].revents) {
-			w->before_first += !w->found;
+		watched++;
+		if (!revents) {
+			before += !found;
 			continue;
 		}
-		if (!w->found) {
+		if (!found) {
+			found = true;
 			w->found = 1;
 			w->first = first + i;
-			w->first_nval = buf->pfds[i].revents & POLLNVAL;
+			w->first_nval = revents & POLLNVAL;
 		}
 		report_fd(w, buf->pfds[i].fd);
 	}
+	w->reread += n;
+	w->events_sum += sum;
+	w->revents_set += rset;
+	w->watched += watched;
+	w->before_first += before;
 	return 0;
 }
 

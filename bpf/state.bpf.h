@@ -10,11 +10,19 @@ const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
 const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
 /*
  * --light: no user-memory reads and no per-fd state (readiness, epoll data
- * to fd, waker stacks): calls, errors, latency, timeouts, fds ready from the
- * return value, fds watched from the arguments and the interest sets,
- * sleeps and wakeups. The verifier drops the rest when it is set.
+ * to fd, waker stacks), and the clock on a sample of calls: calls, errors,
+ * latency (of the timed calls), timeouts, fds ready from the return value,
+ * fds watched from the arguments and the interest sets, sleeps and wakeups.
+ * The verifier drops the rest when it is set.
  */
 const volatile bool light = false;
+/*
+ * --light: the clock is read on 1 call in time_every (a power of two; 1:
+ * every call), drawn per thread by a xorshift, not a stride that would
+ * always pick the same call of a repeating loop. Untimed calls are still
+ * counted in full; latency comes from the timed ones. -w sets 1.
+ */
+const volatile __u32 time_every = 1;
 __u32 stats_next = 0;				/* stats_fast slots handed out */
 /*
  * Set by user space before its final read: from then on nothing is
@@ -61,7 +69,7 @@ static __always_inline bool is_traced(__u32 tgid)
 struct inflight {
 	__u32 tid;		/* the slot's owner */
 	__u32 stats_slot;	/* 1 + its stats_fast slot; 0: none yet; STATS_IN_HASH */
-	__u64 ts;		/* ns at entry */
+	__u64 ts;		/* ns at entry; 0: this call is not timed (--light) */
 	__u64 call_seq;		/* this thread's multiplexer calls, for re-reports */
 	__u64 off_ts;		/* ns at switch-out inside the call, 0 when on CPU */
 	__u64 on_ts;		/* ns at the last switch-in after a sleep */
@@ -95,6 +103,7 @@ struct inflight {
 	__u32 set_bits;		/* select: bits set in the 3 sets, summed */
 	__u8 tmo_read;		/* a timeout was passed and read */
 	__u8 events_read;
+	__u32 rng;		/* xorshift32 state: which calls --light times */
 };
 
 struct {
@@ -209,7 +218,22 @@ static __always_inline struct inflight *inflight_of(__u32 tid, bool claim)
 	fl->sys = MUX_NONE;
 	fl->restart_sys = MUX_NONE;
 	fl->off_ts = 0;
+	fl->rng = (tid * 2654435761u) | 1;	/* never 0: xorshift would stay there */
 	return fl;
+}
+
+/* At entry: is this call timed? Every one unless --light samples. */
+static __always_inline bool call_timed(struct inflight *fl)
+{
+	__u32 x = fl->rng;
+
+	if (time_every <= 1)
+		return true;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	fl->rng = x;
+	return !((x >> 16) & (time_every - 1));
 }
 
 #endif

@@ -152,7 +152,8 @@ def test_io_fd_kinds_with_raw_tp():
 def counts(row):
     return {k: row[k] for k in ("calls", "failed", "errno", "interrupted", "timeouts")} | \
         {"ready": row["fds_ready"]["total"],
-         "histogram": sum(b["count"] for b in row["latency"]["histogram"])}
+         "histogram_of_timed": sum(b["count"] for b in row["latency"]["histogram"]) ==
+         row["latency"]["timed_calls"]}
 
 
 def test_light_keeps_the_counts_and_leaves_out_user_memory():
@@ -164,6 +165,7 @@ def test_light_keeps_the_counts_and_leaves_out_user_memory():
         light, _, _ = launch([prog("mux_calls"), name], extra=["--light"])
         f, l = full["syscalls"][name], light["syscalls"][name]
         assert counts(l) == counts(f), (name, counts(l), counts(f))
+        assert f["latency"]["timed_calls"] == f["calls"], f["latency"]
         assert (full["mode"], light["mode"]) == ("full", "light")
         assert "waker stacks" in light["not_measured"]
         assert l["readiness"]["reports"] == 0 and "rewrites" not in l, l
@@ -183,3 +185,33 @@ def check_io_kinds_light(report):
     """The IO rows keep their fd kinds in --light: the tally's write is a pipe."""
     assert report["syscalls"]["write"]["fd_kinds"].get("pipe", {}).get("calls", 0) >= 1, \
         report["syscalls"]["write"]
+
+
+def test_light_times_one_call_in_eight():
+    """--light on sleepy_poll (8000 polls asleep 1 ms each): every call
+    counted, 1 in 8 timed (binomial: 1000 +/- 150, 5 sd), their mean within
+    10% of the full mode's; time asleep and sleeps from every call; the
+    report says it is a sample. With -w every call is timed."""
+    n = 8000
+    full, out_f, _ = launch([prog("sleepy_poll"), str(n), "1"])
+    light, out_l, r = launch([prog("sleepy_poll"), str(n), "1"], extra=["--light"])
+    assert f"done {n}\n" in out_f and f"done {n}\n" in out_l, (out_f, out_l)
+    f, l = full["syscalls"]["poll"], light["syscalls"]["poll"]
+    assert (f["calls"], f["timeouts"], l["calls"], l["timeouts"]) == (n, n, n, n)
+    assert f["latency"]["timed_calls"] == n and "timed_one_in" not in full
+    assert light["timed_one_in"] == 8 and "1 in 8 is timed" in light["not_measured"]
+    assert 850 <= l["latency"]["timed_calls"] <= 1150, l["latency"]["timed_calls"]
+    fm, lm = f["latency"]["mean_ns"], l["latency"]["mean_ns"]
+    assert 0.9 * fm <= lm <= 1.1 * fm and lm >= 1e6, (fm, lm)
+    assert sum(b["count"] for b in l["latency"]["histogram"]) == l["latency"]["timed_calls"]
+    # (nearly) every call sleeps: a few find their timer due at once
+    assert l["time"]["slept_calls"] >= 0.99 * n and l["time"]["wakeups"] >= 0.99 * n, l["time"]
+    assert 0.9 <= l["time"]["asleep_ns"] / f["time"]["asleep_ns"] <= 1.1
+    # on CPU: the timed calls' latency less their own time off CPU
+    assert 0 < l["time"]["oncpu_ns"] / l["latency"]["timed_calls"] < lm / 10, l["time"]
+    assert light["all_syscalls"]["poll"]["timed_calls"] == l["latency"]["timed_calls"]
+    with tempfile.TemporaryDirectory() as d:
+        rec, _, _ = launch([prog("sleepy_poll"), "200", "1"],
+                           extra=["--light", "-w", os.path.join(d, "r.cap")])
+        assert rec["timed_one_in"] == 1
+        assert rec["syscalls"]["poll"]["latency"]["timed_calls"] == 200

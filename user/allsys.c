@@ -27,6 +27,7 @@ int allsys_read(struct sys_count *all, int map_fd)
 			all[nr].calls += vals[c].calls;
 			all[nr].failed += vals[c].failed;
 			all[nr].total_ns += vals[c].total_ns;
+			all[nr].untimed += vals[c].untimed;
 		}
 	}
 	free(vals);

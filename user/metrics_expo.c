@@ -140,11 +140,12 @@ static void latency(struct expo *x, const struct metrics_groups *gs)
 			fprintf(x->f, "%s_bucket", name);
 			group_labels(x, g);
 			label(x->f, "syscall", metrics_sys_label(s));
-			fprintf(x->f, ",le=\"+Inf\"} %llu\n", (unsigned long long)st->calls);
+			/* --light: the timed calls only */
+			fprintf(x->f, ",le=\"+Inf\"} %llu\n", (unsigned long long)timed_calls(st));
 			sample_s(x, "iotrace_syscall_latency_seconds_sum", g, metrics_sys_label(s),
 				 st->lat_total / 1e9);
 			sample_u64(x, "iotrace_syscall_latency_seconds_count", g,
-				   metrics_sys_label(s), NULL, NULL, st->calls);
+				   metrics_sys_label(s), NULL, NULL, timed_calls(st));
 		}
 	}
 }
@@ -295,7 +296,7 @@ int metrics_write(FILE *f, const struct snapshot *snap, const struct metrics_con
 		conf->sched, s->runq_ns);
 	SECONDS(&x, &gs, "iotrace_syscall_oncpu_seconds",
 		"Time on CPU inside the calls: latency less time off CPU (derived).",
-		conf->sched, s->lat_total - s->sleep_ns - s->runq_ns);
+		conf->sched, oncpu_ns(s));
 	COUNTER(&x, &gs, "iotrace_syscall_wakeups", "Wakeups inside the calls (observed).",
 		conf->sched, s->wakeups);
 	wakeups(&x, wc, skel);

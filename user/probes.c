@@ -105,6 +105,8 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	skel->rodata->targ_tgid = tgids[0];
 	skel->rodata->targ_many = ntgids > 1 || o->follow;
 	skel->rodata->light = o->light;
+	/* -w records every call's duration: every call timed */
+	skel->rodata->time_every = o->light && !o->record_path ? LIGHT_TIME_EVERY : 1;
 	if (o->stats_entries) {
 		/* the size asked for is the whole room: no array slots */
 		skel->rodata->stats_slots = 0;

@@ -35,7 +35,8 @@ void report_all_text(FILE *f, const struct snapshot *snap)
 		fprintf(f, "%-22s %10llu %8llu %10s %10s %9s\n",
 			syscall_name(nrs[i], name, sizeof(name)), (unsigned long long)c->calls,
 			(unsigned long long)c->failed, fmt_ns(b[0], FMT_LEN, c->total_ns),
-			fmt_ns(b[1], FMT_LEN, (double)c->total_ns / c->calls),
+			fmt_ns(b[1], FMT_LEN, c->calls > c->untimed ?
+			       (double)c->total_ns / (c->calls - c->untimed) : 0),
 			reqs ? fmt_ratio(b[2], FMT_LEN, c->calls, reqs, 2) : "");
 	}
 	if (rest)
@@ -61,7 +62,8 @@ json_object *all_syscalls_json(const struct snapshot *snap)
 
 		add_u64(e, "calls", c->calls);
 		add_u64(e, "failed", c->failed);
-		add_u64(e, "total_ns", c->total_ns);
+		add_u64(e, "total_ns", c->total_ns);	/* of the timed calls */
+		add_u64(e, "timed_calls", c->calls - c->untimed);
 		json_object_object_add(o, syscall_name(nrs[i], name, sizeof(name)), e);
 	}
 	free(nrs);

@@ -89,7 +89,7 @@ static void syscall_table(FILE *f, const struct snapshot *snap)
 		snprintf(b[2], FMT_LEN, "%llu", (unsigned long long)m->timeouts);
 		fmt_ratio(b[3], FMT_LEN, m->watched_total, m->watched_calls, 2);
 		fmt_ratio(b[4], FMT_LEN, m->ready_total, m->calls, 2);
-		fmt_ns(b[5], FMT_LEN, m->calls ? (double)m->lat_total / m->calls : 0);
+		fmt_ns(b[5], FMT_LEN, mean_lat(m));
 		fmt_ns(b[6], FMT_LEN, hist_quantile(m->hist, 0.50, m->lat_max));
 		fmt_ns(b[7], FMT_LEN, hist_quantile(m->hist, 0.99, m->lat_max));
 		fmt_ns(b[8], FMT_LEN, m->lat_max);

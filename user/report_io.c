@@ -89,8 +89,8 @@ void report_io_text(FILE *f, const struct snapshot *snap)
 			(unsigned long long)st->calls,
 			(unsigned long long)snapshot_errno(snap, s, EAGAIN),
 			is_accept(s) ? "-" : fmt_bytes(b[3], FMT_LEN, st->io_bytes),
-			fmt_ns(b[0], FMT_LEN, ((double)st->lat_total - st->sleep_ns - st->runq_ns) /
-			       st->calls),
+			fmt_ns(b[0], FMT_LEN, timed_calls(st) ?
+			       (double)oncpu_ns(st) / timed_calls(st) : 0),
 			fmt_ns(b[1], FMT_LEN, (double)st->sleep_ns / st->calls),
 			fmt_ns(b[2], FMT_LEN, st->slept_calls ? (double)st->copy_ns / st->slept_calls : 0));
 		print_kinds(f, st->kind_calls);

@@ -129,8 +129,11 @@ static json_object *report_object(const struct snapshot *snap, const struct run_
 		json_object_object_add(root, "cpu", cpu_json(&run->cpu));
 	json_object_object_add(root, "probes", probes_json(run));
 	add_str(root, "mode", run->light ? "light" : "full");
-	if (run->light)
+	if (run->light) {
 		add_str(root, "not_measured", light_left_out);
+		/* 1 when -w: the recording needs every call's duration */
+		add_u64(root, "timed_one_in", run->time_every);
+	}
 	json_object_object_add(root, "sources", sources_json(run));
 	if (run->epoll_read) {
 		json_object *e = json_object_new_object();

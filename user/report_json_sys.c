@@ -10,8 +10,10 @@ static json_object *latency_json(const struct mux_stats *s)
 	json_object *o = json_object_new_object(), *hist = json_object_new_array();
 	unsigned int i;
 
+	/* --light: every figure here is of the timed calls only */
+	add_u64(o, "timed_calls", timed_calls(s));
 	add_u64(o, "total_ns", s->lat_total);
-	add_double(o, "mean_ns", s->calls ? (double)s->lat_total / s->calls : 0);
+	add_double(o, "mean_ns", mean_lat(s));
 	add_u64(o, "p50_ns", hist_quantile(s->hist, 0.50, s->lat_max));
 	add_u64(o, "p90_ns", hist_quantile(s->hist, 0.90, s->lat_max));
 	add_u64(o, "p99_ns", hist_quantile(s->hist, 0.99, s->lat_max));
@@ -79,7 +81,7 @@ static json_object *log2_json(const __u32 *hist)
 static json_object *time_json(const struct mux_stats *s, unsigned int sys)
 {
 	json_object *o = json_object_new_object();
-	__u64 oncpu = s->lat_total - s->sleep_ns - s->runq_ns;
+	__u64 oncpu = oncpu_ns(s);	/* the timed calls' (--light) */
 
 	add_u64(o, "oncpu_ns", oncpu);
 	add_u64(o, "asleep_ns", s->sleep_ns);
@@ -88,7 +90,7 @@ static json_object *time_json(const struct mux_stats *s, unsigned int sys)
 	add_u64(o, "wakeups", s->wakeups);
 	json_object_object_add(o, "oncpu_histogram", log2_json(s->hist_oncpu));
 	if (is_scan(sys) && s->examined)
-		add_double(o, "oncpu_ns_per_fd_examined", (double)oncpu / s->examined);
+		add_double(o, "oncpu_ns_per_fd_examined", oncpu_per_examined(s));
 	if (is_io(sys))
 		add_u64(o, "copy_phase_ns", s->copy_ns);
 	return o;

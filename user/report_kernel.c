@@ -103,15 +103,15 @@ static void print_time(FILE *f, const struct snapshot *snap)
 				"PREEMPTED", "SLEPT", "WAKEUPS", "CPU/FD");
 		}
 		any = true;
-		oncpu = (double)st->lat_total - st->sleep_ns - st->runq_ns;
+		oncpu = oncpu_ns(st);	/* --light: the timed calls' */
 		fprintf(f, "%-17s %9s %9s %9s %6s %8s %10s\n", mux_sys_name(s),
-			fmt_ns(b[0], FMT_LEN, oncpu / st->calls),
+			fmt_ns(b[0], FMT_LEN, timed_calls(st) ? oncpu / timed_calls(st) : 0),
 			fmt_ns(b[1], FMT_LEN, per_call(st->sleep_ns, st)),
 			fmt_ns(b[2], FMT_LEN, per_call(st->runq_ns, st)),
 			fmt_pct(b[3], FMT_LEN, st->slept_calls, st->calls),
 			fmt_ratio(b[4], FMT_LEN, st->wakeups, st->calls, 2),
 			is_scan(s) && st->examined ?
-			fmt_ns(b[5], FMT_LEN, oncpu / st->examined) : "-");
+			fmt_ns(b[5], FMT_LEN, oncpu_per_examined(st)) : "-");
 	}
 }
 

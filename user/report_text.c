@@ -42,12 +42,20 @@ static void print_latency(FILE *f, const char *name, const struct mux_stats *s)
 {
 	char b[5][FMT_LEN];
 
+	if (!timed_calls(s)) {	/* --light: none of its calls drawn */
+		fprintf(f, "%-17s %9s %9s %9s %9s %9s  (sampled: 0 of %llu calls timed)\n", name,
+			"-", "-", "-", "-", "-", (unsigned long long)s->calls);
+		return;
+	}
 	fprintf(f, "%-17s %9s %9s %9s %9s %9s\n", name,
-		fmt_ns(b[0], FMT_LEN, s->calls ? (double)s->lat_total / s->calls : 0),
+		fmt_ns(b[0], FMT_LEN, mean_lat(s)),
 		fmt_ns(b[1], FMT_LEN, hist_quantile(s->hist, 0.50, s->lat_max)),
 		fmt_ns(b[2], FMT_LEN, hist_quantile(s->hist, 0.90, s->lat_max)),
 		fmt_ns(b[3], FMT_LEN, hist_quantile(s->hist, 0.99, s->lat_max)),
 		fmt_ns(b[4], FMT_LEN, s->lat_max));
+	if (s->untimed_calls)	/* --light */
+		fprintf(f, "%-17s sampled: %llu of %llu calls timed\n", "",
+			(unsigned long long)timed_calls(s), (unsigned long long)s->calls);
 }
 
 /* One line per syscall: "  poll: EINVAL 1, EFAULT 1", summed over threads. */
@@ -108,8 +116,7 @@ static void print_threads(FILE *f, const struct snapshot *snap, bool all)
 			fprintf(f, "%-7u %-15.15s %-15.15s %7llu %6llu %5llu %8s %8s\n", t->tid,
 				t->comm, mux_sys_name(s), (unsigned long long)t->sys[s].calls,
 				(unsigned long long)r.failed, (unsigned long long)r.interrupted,
-				fmt_ns(b[0], FMT_LEN, t->sys[s].calls ?
-				       (double)t->sys[s].lat_total / t->sys[s].calls : 0),
+				fmt_ns(b[0], FMT_LEN, mean_lat(&t->sys[s])),
 				fmt_ns(b[1], FMT_LEN, t->sys[s].lat_max));
 			rows++;
 		}
@@ -266,7 +273,7 @@ void report_interval(FILE *f, const struct snapshot *delta, double secs, bool ti
 			continue;
 		fprintf(f, "%s%-17s %7llu %7s %9s %9s %9s\n", ts, mux_sys_name(s),
 			(unsigned long long)st->calls, fmt_rate(b[3], FMT_LEN, st->calls, secs),
-			fmt_ns(b[0], FMT_LEN, (double)st->lat_total / st->calls),
+			fmt_ns(b[0], FMT_LEN, mean_lat(st)),
 			fmt_ns(b[1], FMT_LEN, hist_quantile(st->hist, 0.50, st->lat_max)),
 			fmt_ns(b[2], FMT_LEN, hist_quantile(st->hist, 0.99, st->lat_max)));
 	}

@@ -7,6 +7,7 @@
 #include "epoll_seed.h"
 #include "options.h"
 #include "probes.h"
+#include "iotrace.h"
 #include "run_info.h"
 #include "target.h"
 
@@ -23,6 +24,7 @@ void run_info_target(struct run_info *run, const struct target *t, const struct 
 	run->all_threads = o->threads;
 	run->stacks = o->stacks;
 	run->light = o->light;
+	run->time_every = o->light && !o->record_path ? LIGHT_TIME_EVERY : 1;
 }
 
 void run_info_probes(struct run_info *run, const struct probes *p, const struct deep *d)
@@ -75,7 +77,11 @@ const char *run_end_name(const struct run_info *run)
 const char *const light_left_out =
 	"fds watched by select/pselect6 (poll: array entries, negative fds included), "
 	"fds ready by fd and re-reports, what select/poll wrote back, bytes copied and "
-	"wait-queue registrations (derived), who woke the thread (waker stacks)";
+	"wait-queue registrations (derived), who woke the thread (waker stacks), "
+	"the latency of every call (1 in 8 is timed, drawn at random: latency, its "
+	"histogram and max, time on CPU and all_syscalls time are of the timed calls; "
+	"counts, time asleep and preempted, sleeps and wakeups are of every call; "
+	"with -w every call is timed)";
 void run_info_free(struct run_info *run)
 {
 	free(run->cpus);

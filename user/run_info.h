@@ -89,6 +89,7 @@ struct run_info {
 	bool all_threads;		/* --threads */
 	bool stacks;			/* --stacks */
 	bool light;			/* --light: what it leaves out is in light_left_out */
+	unsigned int time_every;	/* 1 call in this many timed (--light) */
 };
 
 struct target;

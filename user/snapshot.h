@@ -124,6 +124,31 @@ __u64 snapshot_errno(const struct snapshot *snap, unsigned int sys, unsigned int
 __u64 snapshot_calls(const struct snapshot *snap, int (*kind)(unsigned int sys));
 /* Some syscall of that kind has figures */
 bool snapshot_any(const struct snapshot *snap, int (*kind)(unsigned int sys));
+/* --light times a sample of calls: latency figures are over these */
+static inline __u64 timed_calls(const struct mux_stats *s)
+{
+	return s->calls - s->untimed_calls;
+}
+
+/* Time on CPU of the timed calls (derived: latency minus time off CPU) */
+static inline __u64 oncpu_ns(const struct mux_stats *s)
+{
+	return s->lat_total - (s->sleep_ns + s->runq_ns - s->untimed_off_ns);
+}
+
+/* On CPU per fd examined (derived); --light: per timed call over per call */
+static inline double oncpu_per_examined(const struct mux_stats *s)
+{
+	if (!s->examined || !timed_calls(s))
+		return 0;
+	return (double)oncpu_ns(s) / timed_calls(s) * s->calls / s->examined;
+}
+
+static inline double mean_lat(const struct mux_stats *s)
+{
+	return timed_calls(s) ? (double)s->lat_total / timed_calls(s) : 0;
+}
+
 /* qsort that takes an empty list (NULL base) */
 void sort_rows(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 

@@ -62,6 +62,7 @@ void snapshot_diff(struct snapshot *out, const struct snapshot *cur,
 		out->all[s].calls = cur->all[s].calls - prev->all[s].calls;
 		out->all[s].failed = cur->all[s].failed - prev->all[s].failed;
 		out->all[s].total_ns = cur->all[s].total_ns - prev->all[s].total_ns;
+		out->all[s].untimed = cur->all[s].untimed - prev->all[s].untimed;
 	}
 }
 
