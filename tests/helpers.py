@@ -120,3 +120,15 @@ def attach(argv, extra=()):
 
 def last_json_line(text):
     return json.loads([l for l in text.splitlines() if l.startswith("{")][-1])
+
+
+def stop_all(procs, sig=signal.SIGTERM, grace=5):
+    """End each process still running: sig, then SIGKILL after grace seconds."""
+    for p in procs:
+        if p and p.poll() is None:
+            p.send_signal(sig)
+            try:
+                p.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()

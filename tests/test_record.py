@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import time
 
-from helpers import IOTRACE, assert_detached, prog, run_iotrace, wait_for_line
+from helpers import IOTRACE, assert_detached, prog, run_iotrace, stop_all, wait_for_line
 
 CALL = struct.Struct("<QHBBIQQqIIII")      # struct rec_call, 56 bytes
 PROC = struct.Struct("<QHHIII16s")         # struct rec_proc, 40 bytes
@@ -325,14 +325,7 @@ def record_server(argv, cap, conns=4, reqs=400):
         tracer.send_signal(signal.SIGINT)
         assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
     finally:
-        for p in (server, tracer):
-            if p and p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop_all((server, tracer))
     assert_detached(server.pid)
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from helpers import IOTRACE, ROOT, assert_detached, wait_for_line
+from helpers import IOTRACE, ROOT, assert_detached, stop_all, wait_for_line
 
 CONNS, REQS, SIZE = 4, 400, 64
 SERVERS = os.path.join(ROOT, "servers", "bin")
@@ -43,14 +43,7 @@ def trace_server(argv, conns=CONNS):
             assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
             report, load = json.load(open(out.name)), json.load(open(lg.name))
     finally:
-        for p in (server, tracer):
-            if p and p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop_all((server, tracer))
     assert_detached(server.pid)
     assert load["ok"] == REQS and load["errors"] == 0, load
     readiness_rows_add_up(report)
