@@ -71,8 +71,9 @@ def verdict_m6(f):
     if noisy:
         return verdict.inconclusive(noisy, said)
     if unclear:
-        return verdict.inconclusive("at %s connections epoll was faster by more than %d%% but "
-                                    "within the runs' noise" % (unclear, 100 * BAND), said)
+        return verdict.inconclusive("at %s connections epoll was faster by more than %d%%, "
+                                    "but within the noise of these runs" % (unclear, 100 * BAND),
+                                    said)
     if not faster:
         return verdict.holds(said)
     if len(faster) == len(FEW):
