@@ -22,7 +22,7 @@ def _point_fn(model, server, n, secs):
 
 
 def measure(lab):
-    secs = lab.secs(0.2, 1.0)
+    secs = lab.secs(0.5, 1.0)
     # Both servers stay up; every point of both runs round-robin, so a
     # burst of other work on the machine hits both curves alike.
     with procs.Server(MODELS[0]) as a, procs.Server(MODELS[1]) as b:
