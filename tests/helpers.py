@@ -2,6 +2,7 @@
 """Shared pieces of the iotrace tests: running the tracer on test programs."""
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -132,3 +133,17 @@ def stop_all(procs, sig=signal.SIGTERM, grace=5):
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def start_server(argv):
+    """Start a reference server on a free port (-p 0): (process, port as text)."""
+    server = subprocess.Popen(argv + ["-p", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = wait_for_line(server.stdout, "")
+        while "listening on" not in line:
+            line = wait_for_line(server.stdout, "")
+    except BaseException:
+        stop_all((server,))
+        raise
+    return server, re.search(r"127\.0\.0\.1:(\d+)", line).group(1)

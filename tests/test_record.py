@@ -13,7 +13,8 @@ import subprocess
 import tempfile
 import time
 
-from helpers import IOTRACE, assert_detached, prog, run_iotrace, stop_all, wait_for_line
+from helpers import IOTRACE, assert_detached, prog, run_iotrace, start_server, stop_all, \
+    wait_for_line
 
 CALL = struct.Struct("<QHBBIQQqIIII")      # struct rec_call, 56 bytes
 PROC = struct.Struct("<QHHIII16s")         # struct rec_proc, 40 bytes
@@ -308,14 +309,9 @@ def test_busy_rate_is_the_servers_not_the_traces():
 
 def record_server(argv, cap, conns=4, reqs=400):
     """Record a server under loadgen (conns connections, reqs 64-byte echoes)."""
-    server = subprocess.Popen(argv + ["-p", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+    server, port = start_server(argv)
     tracer = None
     try:
-        line = wait_for_line(server.stdout, "")
-        while "listening on" not in line:
-            line = wait_for_line(server.stdout, "")
-        port = re.search(r"127\.0\.0\.1:(\d+)", line).group(1)
         tracer = subprocess.Popen([IOTRACE, "-p", str(server.pid), "-w", cap],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wait_for_line(tracer.stderr, "Tracing PID")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from helpers import IOTRACE, ROOT, assert_detached, stop_all, wait_for_line
+from helpers import IOTRACE, ROOT, assert_detached, start_server, stop_all, wait_for_line
 
 CONNS, REQS, SIZE = 4, 400, 64
 SERVERS = os.path.join(ROOT, "servers", "bin")
@@ -22,14 +22,9 @@ PYSERVERS = os.path.join(ROOT, "servers", "python")
 
 
 def trace_server(argv, conns=CONNS):
-    server = subprocess.Popen(argv + ["-p", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+    server, port = start_server(argv)
     tracer = None
     try:
-        line = wait_for_line(server.stdout, "")
-        while "listening on" not in line:
-            line = wait_for_line(server.stdout, "")
-        port = re.search(r"127\.0\.0\.1:(\d+)", line).group(1)
         with tempfile.NamedTemporaryFile(suffix=".json") as out, \
                 tempfile.NamedTemporaryFile(suffix=".json") as lg:
             tracer = subprocess.Popen([IOTRACE, "-p", str(server.pid), "-j", out.name],
