@@ -8,7 +8,6 @@ wrote (requests x 64); the rest checks each model's claim.
 """
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
