@@ -145,12 +145,13 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = pid_tgid, restarted;
-	struct exit_args x = { .ret = ret, .tgid = tgid, .tid = tid };
+	struct exit_args x;
 	struct inflight *fl;
 	struct mux_stats *s;
 	__u64 now;
 	long id;
 
+	/* nothing before this test: every syscall on the machine pays for it */
 	if (!is_traced(tgid))
 		return;
 	id = syscall_nr(regs, btf);
@@ -190,6 +191,10 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 			fl->restart_sys = MUX_NONE;
 		return;
 	}
+	x.ret = ret;
+	x.tgid = tgid;
+	x.tid = tid;
+	x.a4 = 0;
 	x.now = now;
 	x.timed = !!fl->ts;
 	x.lat = x.timed ? now - fl->ts : 0;

@@ -209,6 +209,28 @@ __noinline int epoll_chunk(__u32 chunk, struct ready_walk *w)
 }
 
 /*
+ * A call that returned no fd ready (ret <= 0) left every revents 0, so only
+ * the fds are needed: the watched ones (fd >= 0), counted without branches
+ * from a stack copy. Up to POLL_FAST entries, the common size of a poll set.
+ */
+#define POLL_FAST	16
+
+static __always_inline void poll_count_watched(struct ready_walk *w, const void *ufds, __u32 nfds)
+{
+	__u64 pfds[POLL_FAST];	/* fd in the low 32 bits, then events, revents */
+	__u32 i, watched = 0;
+
+	if (bpf_probe_read_user(pfds, (nfds & (POLL_FAST - 1)) * 8 ?: POLL_FAST * 8, ufds)) {
+		w->failed = true;
+		return;
+	}
+	for (i = 0; i < POLL_FAST; i++)
+		watched += i < nfds ? ((__u32)pfds[i] >> 31) ^ 1 : 0;
+	w->watched = watched;
+	w->reread = nfds;
+}
+
+/*
  * bpf_loop callbacks: one call each. Recent verifiers re-walk a callback
  * until the states of its context converge; a global function's body is
  * checked once instead.
@@ -229,11 +251,14 @@ static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
 }
 
 /* poll and ppoll at exit: fds watched, ready fds, first ready entry */
-static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds, __u32 nfds)
+static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds, __u32 nfds,
+					 bool nothing_ready)
 {
 	w->uptr[0] = ufds;
 	w->n = nfds;
-	if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
+	if (nothing_ready && !w->want_events && nfds && nfds <= POLL_FAST)
+		poll_count_watched(w, ufds, nfds);
+	else if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
 		w->failed = true;
 	else if (nfds <= POLL_CHUNK)
 		poll_chunk(0, w);

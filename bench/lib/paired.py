@@ -50,3 +50,34 @@ class Paired:
 def pair_all(per, base="untraced"):
     """{variant: Paired} for the output of paired_rounds()."""
     return {v: Paired(vals, per[base]) for v, vals in per.items()}
+
+
+FAST_OF = 3	# the fast mode: the median of this many lowest runs
+
+
+def fast_mode(values):
+    """The steady fast end of a variant's runs: the median of its FAST_OF
+    lowest values. This VM runs in two modes, a steady fast one and slow
+    phases of a second or more (the host's doing: all chunks of a run slow
+    down together), so pairing a run with its neighbour mixes modes while
+    the fast mode is stable to about 1%."""
+    xs = sorted(x for x in values if x is not None)
+    return med(xs[:FAST_OF]) if xs else None
+
+
+class Fast:
+    """A variant's fast-mode value, and what it adds to the base's."""
+
+    def __init__(self, values, base):
+        self.values = [x for x in values if x is not None]
+        self.value = fast_mode(values)
+        self.added = None if self.value is None or base is None else self.value - base
+
+    def runs(self, fmt=fmt_ns):
+        return spread(self.values, fmt)
+
+
+def fast_all(per, base="untraced"):
+    """{variant: Fast} for the output of paired_rounds()."""
+    b = fast_mode(per[base])
+    return {v: Fast(vals, b) for v, vals in per.items()}

@@ -109,7 +109,7 @@ class Floor(Tool):
     """bench/progs/floor.bpf.c: empty tp_btf sys_enter + sys_exit with a tgid
     test and one counter (every syscall of the target, at sys_exit)."""
     name, label, ready = "floor", "floor (empty tp_btf pair)", r"^Tracing PID"
-    SLACK = 10	# the target's own syscalls around the loop (write, ...)
+    SLACK = 40	# the target's own syscalls around the loop (write, the stamps file)
 
     def argv(self, pid, tag):
         return [FLOOR, "-p", str(pid)]
@@ -128,6 +128,17 @@ class Floor(Tool):
         if expected <= got <= expected + self.SLACK:
             return "ok"
         return "counted %d syscalls for %d calls" % (got, expected)
+
+
+class FloorPlus(Floor):
+    """The floor doing one primitive per traced syscall (floor -x OP)."""
+
+    def __init__(self, op, what):
+        self.op, self.label = op, "floor + " + what
+        self.name = "floor-x%d" % op
+
+    def argv(self, pid, tag):
+        return [FLOOR, "-x", str(self.op), "-p", str(pid)]
 
 
 class Strace(Tool):

@@ -6,7 +6,7 @@ import os
 import re
 import signal
 
-from lib.config import MUXLOOP
+from lib.config import LOGS, MUXLOOP
 from lib.procs import BenchError, log, read_log, reap, spawn, stop_all, wait_marker
 from lib.tools import TOOLS
 
@@ -17,6 +17,24 @@ def parse_result(text):
         raise BenchError("muxloop printed no result: " + text[-300:])
     return {"calls": int(m.group(1)), "threads": int(m.group(2)),
             "ns": int(m.group(3)), "start_ns": int(m.group(4))}
+
+
+def chunk_ns(stamps_path, q=0.1):
+    """The q-quantile of ns per call over the loop's STAMP_EVERY-call chunks
+    (muxloop --stamps). The fast end is the steadiest figure of a shared
+    machine: a preempted chunk or time stolen by the host only ever adds."""
+    with open(stamps_path) as f:
+        rows = [tuple(int(x) for x in line.split()) for line in f if line.strip()]
+    per = sorted((b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(rows, rows[1:]) if b[0] > a[0])
+    if len(per) < 10:
+        raise BenchError("too few stamps in %s" % stamps_path)
+    return per[int(q * (len(per) - 1))]
+
+
+def stamped(wl_args, tag):
+    """muxloop arguments that also write the chunk stamps, and their path."""
+    path = os.path.join(LOGS, tag + ".stamps")
+    return ["--stamps", path] + list(wl_args), path
 
 
 def start_waiting(args, logname):
@@ -66,19 +84,21 @@ def run_loop(variant, wl_args, syscall, tag):
     return None
 
 
-def loop_beside(variant, wl_args, tag):
+def loop_beside(variant, wl_args, tag, chunks=False):
     """ns per call of a loop the tool does NOT trace, while it traces another,
-    idle process (blocked in sigwaitinfo). None (logged) on failure."""
+    idle process (blocked in sigwaitinfo); with chunks, chunk_ns() of it.
+    None (logged) on failure."""
     idle, p = None, None
     try:
         if variant != "untraced":
             idle = start_waiting(["poll", 10, 1], tag + ".idle.log")
             p = TOOLS[variant].start(idle.target_pid, tag)
-        w = spawn([MUXLOOP] + list(wl_args), tag + ".muxloop.log")
+        args, stamps = stamped(wl_args, tag) if chunks else (wl_args, None)
+        w = spawn([MUXLOOP] + list(args), tag + ".muxloop.log")
         if not reap(w, 600) or w.returncode:
             raise BenchError("muxloop failed: " + read_log(w)[-200:])
         res = parse_result(read_log(w))
-        return res["ns"] / res["calls"]
+        return chunk_ns(stamps) if chunks else res["ns"] / res["calls"]
     except BenchError as e:
         log("  %s: %s" % (variant, e))
         return None

@@ -3,7 +3,10 @@
  * floor: load and attach floor.bpf.c on one process, the bench's reference
  * for the least a per-process syscall tracer costs.
  *
- *   floor [-v] -p PID [-p PID2]     (PID2: a second process, e.g. a worker)
+ *   floor [-v] [-x OP] -p PID [-p PID2]   (PID2: a second process, e.g. a worker)
+ *
+ * -x OP: one primitive per traced syscall at exit (enum primitive in
+ * floor.bpf.c, 1-9), to measure what it adds to the floor (section 11).
  *
  * Prints "Tracing PID N... Ctrl-C to end." once attached; on SIGINT,
  * SIGTERM or the target's exit prints "syscalls N" (the target's syscalls
@@ -41,7 +44,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: floor [-v] -p PID [-p PID2]\n");
+	fprintf(stderr, "usage: floor [-v] [-x OP] -p PID [-p PID2]\n");
 	exit(2);
 }
 
@@ -50,13 +53,18 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct floor_bpf *skel = NULL;
 	struct pollfd pfd = { .fd = -1, .events = POLLIN };
-	long pid = 0, pid2 = 0, *dst;
+	long pid = 0, pid2 = 0, op = 0, *dst;
 	char *end;
 	int opt, err = 1;
 
-	while ((opt = getopt(argc, argv, "vp:")) != -1) {
+	while ((opt = getopt(argc, argv, "vx:p:")) != -1) {
 		if (opt == 'v') {
 			verbose = true;
+		} else if (opt == 'x') {
+			errno = 0;
+			op = strtol(optarg, &end, 10);
+			if (errno || *end || op < 0 || op > 9)
+				usage();
 		} else if (opt == 'p') {
 			if (pid2)
 				usage();
@@ -89,6 +97,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_tgid = pid;
 	skel->rodata->targ_tgid2 = pid2;	/* the first pid's exit ends the trace */
+	skel->rodata->primitive = op;
 	if (floor_bpf__load(skel)) {
 		fprintf(stderr, "floor: failed to load BPF object: %s\n", strerror(errno));
 		goto cleanup;

@@ -4,7 +4,7 @@ module has run(bench), which measures and adds its table to bench."""
 import importlib
 
 SECTIONS = ["percall", "others", "throughput", "capacity", "attach", "scale", "cost",
-            "floor", "record", "nginx"]
+            "floor", "record", "nginx", "primitives"]
 
 
 def run(name, bench):
