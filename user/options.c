@@ -5,6 +5,8 @@
 #include "compare.h"
 #include "metrics.h"
 #include "numparse.h"
+#include <linux/types.h>
+#include "iotrace.h"
 #include "options.h"
 
 #define OPT_BTF		1000
@@ -77,7 +79,7 @@ static const struct argp_option option_list[] = {
 	{ "stats-entries", OPT_STATS_ENTRIES, "N", 0,
 	  "Room for N thread x syscall figures (default: 64 threads in array slots, then 65536); beyond it calls are counted as lost", 0 },
 	{ "light", OPT_LIGHT, NULL, 0,
-	  "For production: calls, errors, timeouts, fds ready and watched (from the arguments and epoll interest sets), sleeps and wakeups, IO by fd kind, latency from 1 call in 8 (drawn at random; every call with -w); no user-memory reads and no per-fd state (the report says what it leaves out)", 0 },
+	  "For production: calls, errors, timeouts, fds ready and watched (from the arguments and epoll interest sets), sleeps and wakeups, IO by fd kind, latency from 1 call in " LIGHT_TIME_EVERY_STR " (drawn at random; every call with -w); no user-memory reads and no per-fd state (the report says what it leaves out)", 0 },
 	{ "raw-tp", OPT_RAW_TP, NULL, 0,
 	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
