@@ -45,7 +45,7 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 	w.call_seq = fl->call_seq;
 	if (sys == MUX_POLL || sys == MUX_PPOLL) {
 		w.want_events = fl->events_read;
-		walk_pollfds(&w, (void *)x->a0, fl->nfds, x->ret <= 0);
+		walk_pollfds(&w, (void *)x->a0, fl->nfds);
 		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
 	} else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
 		w.uptr[0] = (void *)x->a1;
@@ -83,6 +83,32 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 	}
 	s->registrations += regs_n;
 	return 0;
+}
+
+/*
+ * The common waits, without account_ready's call and walk state: an epoll
+ * wait that returned no event has nothing to read (and registers nothing
+ * per call); a poll that returned none ready left every revents 0, so its
+ * fds watched are all it needs, and the kernel registered each of them if
+ * it slept (not with a zero timeout, not on an error before the scan).
+ */
+static __always_inline void account_wait(struct mux_stats *s, struct inflight *fl,
+					 struct exit_args *x)
+{
+	__u32 sys = x->sys, nfds = fl->nfds;
+
+	if (is_epoll_wait(sys) && x->ret <= 0)
+		return;
+	if ((sys == MUX_POLL || sys == MUX_PPOLL) && x->ret <= 0 && !fl->events_read &&
+	    nfds && nfds <= POLL_FAST) {
+		fl->watched = poll_count_watched((void *)x->a0, nfds);
+		if (fl->watched == WATCHED_UNKNOWN || fl->zero_timeout)
+			return;
+		if (x->ret == 0 || is_interrupt(x->ret))
+			s->registrations += fl->watched;
+		return;
+	}
+	account_ready(s, fl, x);
 }
 
 /*

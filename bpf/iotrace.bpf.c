@@ -216,7 +216,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf)
 		return;
 	s->restarts += restarted;
 	if (is_wait(x.sys) && !light)
-		account_ready(s, fl, &x);	/* first: poll's walk counts fds watched */
+		account_wait(s, fl, &x);	/* first: poll's walk counts fds watched */
 	account_call(s, fl, &x);
 	if (is_io(x.sys)) {
 		/* splice(in, off_in, out, ...): the fd written to */

@@ -215,19 +215,16 @@ __noinline int epoll_chunk(__u32 chunk, struct ready_walk *w)
  */
 #define POLL_FAST	16
 
-static __always_inline void poll_count_watched(struct ready_walk *w, const void *ufds, __u32 nfds)
+static __always_inline __u32 poll_count_watched(const void *ufds, __u32 nfds)
 {
 	__u64 pfds[POLL_FAST];	/* fd in the low 32 bits, then events, revents */
 	__u32 i, watched = 0;
 
-	if (bpf_probe_read_user(pfds, (nfds & (POLL_FAST - 1)) * 8 ?: POLL_FAST * 8, ufds)) {
-		w->failed = true;
-		return;
-	}
+	if (bpf_probe_read_user(pfds, (nfds & (POLL_FAST - 1)) * 8 ?: POLL_FAST * 8, ufds))
+		return WATCHED_UNKNOWN;
 	for (i = 0; i < POLL_FAST; i++)
 		watched += i < nfds ? ((__u32)pfds[i] >> 31) ^ 1 : 0;
-	w->watched = watched;
-	w->reread = nfds;
+	return watched;
 }
 
 /*
@@ -251,14 +248,11 @@ static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
 }
 
 /* poll and ppoll at exit: fds watched, ready fds, first ready entry */
-static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds, __u32 nfds,
-					 bool nothing_ready)
+static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds, __u32 nfds)
 {
 	w->uptr[0] = ufds;
 	w->n = nfds;
-	if (nothing_ready && !w->want_events && nfds && nfds <= POLL_FAST)
-		poll_count_watched(w, ufds, nfds);
-	else if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
+	if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
 		w->failed = true;
 	else if (nfds <= POLL_CHUNK)
 		poll_chunk(0, w);
