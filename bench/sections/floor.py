@@ -46,9 +46,9 @@ def verdict(fast, v, goal):
 
 
 def floor_rounds(bench):
-    """Ratios of ~150 ns need more rounds than the other sections: at least 9
+    """Ratios of ~150 ns need more rounds than the other sections: at least 15
     unless --rounds or --quick says otherwise."""
-    return bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 9)
+    return bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 15)
 
 
 def run(bench):
@@ -99,11 +99,11 @@ def run(bench):
                "process, then poll() in a process the tool does NOT trace while it traces "
                "another, idle one. %d rounds, each variant once per round (order rotated). "
                "A run's ns/call is the 10th percentile of its 256-call chunks (muxloop "
-               "--stamps); a variant's is the median of its 3 fastest runs. This VM runs "
-               "either in a steady fast mode or in slow phases of a second or more that "
-               "slow every chunk of a run alike (the host's doing: even untraced runs move "
-               "by 15%%), so the fast mode is what can be compared; \"Runs\" shows the "
-               "spread. Added = ns/call - untraced's; \"x floor\" = Added / the floor's "
+               "--stamps); a variant's is the median of its fastest third of runs. A run here "
+               "is either in a steady fast mode or slowed as a whole, by a slow phase of "
+               "the host or by where its process and programs landed in memory (untraced "
+               "runs move by up to 15%%), so the fast mode is what can be compared; "
+               "\"Runs\" shows the spread. Added = ns/call - untraced's; \"x floor\" = Added / the floor's "
                "Added. Goals: iotrace <= 2.0x, iotrace --light <= 1.25x per traced call; "
                "both <= 1.05x for a process not traced.\n\n" % (calls, rounds) + table(
                    ["Process", "Variant", "ns/call", "Runs", "Added/call", "x floor",

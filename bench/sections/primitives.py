@@ -25,7 +25,7 @@ PRIMITIVES = [  # (floor -x OP, what it does once per traced call)
 
 def run(bench):
     calls = bench.calls(300000)
-    rounds = bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 9)
+    rounds = bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 15)
     variants = ["floor"]
     for op, what in PRIMITIVES:
         t = FloorPlus(op, what)
@@ -47,7 +47,7 @@ def run(bench):
                "The floor's exit program doing one more thing per traced syscall "
                "(bench/progs/floor.bpf.c, `floor -x OP`), on poll() of 10 idle fds, timeout "
                "0, %d calls a run. %d rounds, every variant once per round (order rotated). "
-               "ns/call: the fast mode, as in section 8 (the median of the 3 fastest runs, "
+               "ns/call: the fast mode, as in section 8 (the median of the fastest third of the runs, "
                "a run's figure being the 10th percentile of its 256-call chunks); Added = "
                "ns/call - the floor's. A timed call needs two "
                "clock reads; a figure from the caller's memory needs a user read.\n\n" % (
