@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* eventfds told from other anonymous files: the loader's calibration run. */
 #ifndef IOTRACE_FD_KINDS_H
 #define IOTRACE_FD_KINDS_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* x86_64 syscall names by number, for all_syscalls and the recordings. */
 #ifndef IOTRACE_SYSCALL_NAMES_H
 #define IOTRACE_SYSCALL_NAMES_H
 
