@@ -52,14 +52,15 @@ def pair_all(per, base="untraced"):
     return {v: Paired(vals, per[base]) for v, vals in per.items()}
 
 
-def fast_mode(values):
+def fast_mode(values, high=False):
     """The steady fast end of a variant's runs: the median of its fastest
     third (at least 3). A run here is either in a steady fast mode or slowed
     as a whole, by a slow phase of the host or by where the run's process and
     programs landed in memory (untraced runs too: epoll_wait 159 or 185 ns),
     so pairing a run with its neighbour mixes modes while the fast mode is
-    stable to about 1%."""
-    xs = sorted(x for x in values if x is not None)
+    stable to about 1%.
+    (high: the fastest runs are the highest values, as req/s.)"""
+    xs = sorted((x for x in values if x is not None), reverse=high)
     return med(xs[:max(3, len(xs) // 3)]) if xs else None
 
 
