@@ -8,7 +8,8 @@ import subprocess
 import tempfile
 import time
 
-from helpers import IOTRACE, assert_detached, attach, last_json_line, launch, prog, run_iotrace
+from helpers import (IOTRACE, ROOT, assert_detached, attach, last_json_line, launch, prog,
+                     run_iotrace)
 
 
 def alive(pid):
@@ -215,3 +216,16 @@ def test_light_times_one_call_in_sixteen():
                            extra=["--light", "-w", os.path.join(d, "r.cap")])
         assert rec["timed_one_in"] == 1
         assert rec["syscalls"]["poll"]["latency"]["timed_calls"] == 200
+
+
+def test_every_json_key_is_in_the_schema_doc():
+    """doc/json.md names every top-level key of a full and a --light report,
+    and every key of a latency and an all_syscalls entry."""
+    with open(os.path.join(ROOT, "doc", "json.md")) as f:
+        doc = f.read()
+    for extra in ([], ["--light"]):
+        rep, _, _ = launch([prog("sleepy_poll"), "20", "1"], extra=extra)
+        keys = set(rep) | set(rep["syscalls"]["poll"]["latency"])
+        keys |= set(rep["all_syscalls"]["poll"])
+        missing = sorted(k for k in keys if '"%s"' % k not in doc)
+        assert not missing, (extra, missing)
