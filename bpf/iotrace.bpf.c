@@ -308,6 +308,8 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 		return 0;
 	if (bpf_map_update_elem(&targets, &ctgid, &forked, BPF_ANY))
 		__sync_fetch_and_add(&drops.targets_full, 1);
+	else
+		__sync_fetch_and_or(traced_word(ctgid), 1ULL << (ctgid & 63));
 	return 0;
 }
 

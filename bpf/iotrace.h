@@ -311,6 +311,11 @@ struct sys_count {
 
 /* Processes traced at once (-p PID,PID... and those --follow adds) */
 #define MAX_TARGETS		4096
+/*
+ * Several traced processes: their tgids as bits too (traced_bits), one
+ * word per 64 tgids up to PID_MAX_LIMIT (4M on 64-bit), 512 KiB.
+ */
+#define TRACED_WORDS		65536
 /* targets map values */
 #define TARGET_GIVEN		1	/* named by the user, or found at start */
 #define TARGET_FORKED		2	/* added by a fork; user space seeds it */

@@ -78,13 +78,28 @@ int probes_preflight(const char *btf_path)
 	return btf_path ? check_btf(btf_path) : 0;
 }
 
+void probes_target_bit(struct iotrace_bpf *skel, __u32 tgid, bool traced)
+{
+	__u64 *word = &skel->bss->traced_bits[(tgid >> 6) & (TRACED_WORDS - 1)];
+	__u64 bit = 1ULL << (tgid & 63);
+
+	/* the programs set bits of this word at fork: atomic, as they do */
+	if (traced)
+		__atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
+}
+
 /* One attempt: syscall programs as tp_btf or raw_tp, sched programs or not. */
 static int add_target(struct iotrace_bpf *skel, pid_t tgid)
 {
 	__u32 key = tgid, val = TARGET_GIVEN;
+	int err = bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), &val, sizeof(val),
+				       BPF_ANY);
 
-	return bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), &val, sizeof(val),
-				    BPF_ANY);
+	if (!err)
+		probes_target_bit(skel, tgid, true);
+	return err;
 }
 
 int probes_add_target(struct probes *p, pid_t tgid)

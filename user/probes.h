@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <linux/types.h>
 #include "options.h"
 
 struct iotrace_bpf;
@@ -26,6 +27,8 @@ int probes_preflight(const char *btf_path);
 int probes_start(struct probes *p, const pid_t *tgids, int n, const struct options *opts);
 /* Trace one more process (a child found at start); 0 or -errno */
 int probes_add_target(struct probes *p, pid_t tgid);
+/* Set or clear tgid in the programs' filter (with its targets entry) */
+void probes_target_bit(struct iotrace_bpf *skel, __u32 tgid, bool traced);
 void probes_stop(struct probes *p);
 
 #endif

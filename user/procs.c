@@ -19,6 +19,7 @@
 #include "cpu.h"
 #include "epoll_seed.h"
 #include "proc_stat.h"
+#include "probes.h"
 #include "procs.h"
 
 /* State and parent from /proc/PID/stat */
@@ -116,6 +117,7 @@ int procs_refresh(struct iotrace_bpf *skel, struct epoll_seed *seed, struct cpu_
 			cpu_track(cpu, keys[i], true);
 		if (!alive(keys[i])) {
 			bpf_map_delete_elem(fd, &keys[i]);
+			probes_target_bit(skel, keys[i], false);
 			continue;
 		}
 		live++;

@@ -73,6 +73,12 @@ class Tool:
         return ok
 
 
+def pid_args(pid):
+    """-p PID, or -p A -p B for a list (iotrace and the floor take several)."""
+    pids = pid if isinstance(pid, (list, tuple)) else [pid]
+    return [a for p in pids for a in ("-p", str(p))]
+
+
 class Iotrace(Tool):
     name, label, ready, exact = "iotrace", "iotrace", r"^Tracing PID", True
 
@@ -80,7 +86,7 @@ class Iotrace(Tool):
         return os.path.join(LOGS, "%s.iotrace.json" % tag)
 
     def argv(self, pid, tag):
-        return [IOTRACE, "-p", str(pid), "-j", self.json_path(tag)]
+        return [IOTRACE] + pid_args(pid) + ["-j", self.json_path(tag)]
 
     def report(self, tag):
         try:
@@ -112,7 +118,7 @@ class Floor(Tool):
     SLACK = 40	# the target's own syscalls around the loop (write, the stamps file)
 
     def argv(self, pid, tag):
-        return [FLOOR, "-p", str(pid)]
+        return [FLOOR] + pid_args(pid)
 
     def counts(self, text, tag):
         m = re.search(r"^syscalls (\d+)$", text, re.M)
@@ -138,7 +144,7 @@ class FloorPlus(Floor):
         self.name = "floor-x%d" % op
 
     def argv(self, pid, tag):
-        return [FLOOR, "-x", str(self.op), "-p", str(pid)]
+        return [FLOOR, "-x", str(self.op)] + pid_args(pid)
 
 
 class Strace(Tool):

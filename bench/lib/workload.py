@@ -84,15 +84,17 @@ def run_loop(variant, wl_args, syscall, tag):
     return None
 
 
-def loop_beside(variant, wl_args, tag, chunks=False):
-    """ns per call of a loop the tool does NOT trace, while it traces another,
-    idle process (blocked in sigwaitinfo); with chunks, chunk_ns() of it.
-    None (logged) on failure."""
-    idle, p = None, None
+def loop_beside(variant, wl_args, tag, chunks=False, idle_n=1):
+    """ns per call of a loop the tool does NOT trace, while it traces idle_n
+    other, idle processes (blocked in sigwaitinfo); with chunks, chunk_ns()
+    of it. None (logged) on failure."""
+    idle, p = [], None
     try:
         if variant != "untraced":
-            idle = start_waiting(["poll", 10, 1], tag + ".idle.log")
-            p = TOOLS[variant].start(idle.target_pid, tag)
+            for i in range(idle_n):	# appended one by one: all stopped on failure
+                idle.append(start_waiting(["poll", 10, 1], "%s.idle%d.log" % (tag, i)))
+            pids = [i.target_pid for i in idle]
+            p = TOOLS[variant].start(pids[0] if idle_n == 1 else pids, tag)
         args, stamps = stamped(wl_args, tag) if chunks else (wl_args, None)
         w = spawn([MUXLOOP] + list(args), tag + ".muxloop.log")
         if not reap(w, 600) or w.returncode:
@@ -103,4 +105,4 @@ def loop_beside(variant, wl_args, tag, chunks=False):
         log("  %s: %s" % (variant, e))
         return None
     finally:
-        stop_all(p, idle, sig=signal.SIGINT, grace=5)
+        stop_all(p, *idle, sig=signal.SIGINT, grace=5)

@@ -83,6 +83,12 @@ def run(bench):
     rows += more
     scenarios.append(("call of an untraced process", o_fast,
                       {v: GOAL_OTHERS for v in GOALS}))
+    # several targets (-f, -p A -p B): the programs test a bit, not a constant
+    m_fast, more = scenario(rounds, "not traced, 2 targets", lambda v, r: loop_beside(
+        v, ["poll", 10, calls], "floor.others2.%s.r%d" % (v, r), chunks=True, idle_n=2), {})
+    rows += more
+    scenarios.append(("call of an untraced process, 2 processes traced", m_fast,
+                      {v: GOAL_OTHERS for v in GOALS}))
     for what, fast, goals in scenarios:
         for v, goal in goals.items():
             m = multiple(fast, v)
@@ -97,7 +103,8 @@ def run(bench):
                "at sys_exit, the least a tracer of one process on these tracepoints costs. "
                "poll() and epoll_wait() on 10 idle fds, timeout 0, %d calls, in the traced "
                "process, then poll() in a process the tool does NOT trace while it traces "
-               "another, idle one. %d rounds, each variant once per round (order rotated). "
+               "another, idle one, or two (as with -f or several -p, where the programs "
+               "test a bit of a tgid bitmap instead of a constant). %d rounds, each variant once per round (order rotated). "
                "A run's ns/call is the 10th percentile of its 256-call chunks (muxloop "
                "--stamps); a variant's is the median of its fastest third of runs. A run here "
                "is either in a steady fast mode or slowed as a whole, by a slow phase of "
