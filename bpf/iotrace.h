@@ -316,6 +316,13 @@ struct sys_count {
  * word per 64 tgids up to PID_MAX_LIMIT (4M on 64-bit), 512 KiB.
  */
 #define TRACED_WORDS		65536
+/*
+ * targ_tgid with several targets: none. Their tgids are only bits, which
+ * the loader clears when a process is gone, so a pid reused by an
+ * unrelated process is not traced (a constant could not be cleared).
+ * Not 0: that is the idle task's tgid at sched_switch.
+ */
+#define NO_TGID			0xffffffffu
 /* targets map values */
 #define TARGET_GIVEN		1	/* named by the user, or found at start */
 #define TARGET_FORKED		2	/* added by a fork; user space seeds it */

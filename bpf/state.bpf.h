@@ -5,8 +5,8 @@
 
 #include "iotrace.h"
 
-const volatile __u32 targ_tgid = 0;
-const volatile bool targ_many = false;	/* more than targ_tgid: see targets */
+const volatile __u32 targ_tgid = 0;	/* the one traced process; NO_TGID with several */
+const volatile bool targ_many = false;	/* several: see targets and traced_bits */
 const volatile __u32 stats_slots = STATS_SLOTS;	/* 0 with --stats-entries */
 /*
  * --light: no user-memory reads and no per-fd state (readiness, epoll data
@@ -66,7 +66,7 @@ static __always_inline __u64 *traced_word(__u32 tgid)
 
 /*
  * One process: a compare against a constant, the cost every process on the
- * machine pays per syscall. Several: one bit after it, and only then.
+ * machine pays per syscall. Several: one bit instead.
  */
 static __always_inline bool is_traced(__u32 tgid)
 {

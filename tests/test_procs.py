@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import tempfile
+import time
+import unittest
 
 from helpers import IOTRACE, assert_detached, launch, last_json_line, prog, run_iotrace, \
     wait_for_line
@@ -130,3 +132,47 @@ def test_bad_pid_lists_are_one_line_errors():
     finally:
         p.kill()
         p.wait()
+
+
+def reuse_pid(pid):
+    """Run procs 0 K as the next process, given pid through ns_last_pid;
+    its facts, or None when another fork took the pid first."""
+    with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+        f.write(str(pid - 1))
+    r = subprocess.run([prog("procs"), "0", str(K)], capture_output=True, text=True, timeout=20)
+    facts = last_json_line(r.stdout)
+    return facts if facts["parent"] == pid else None
+
+
+def test_a_gone_targets_pid_reused_is_not_traced():
+    """-p A,B: A exits; a new, unrelated process given A's pid is not traced
+    (the loader clears A's bit from the programs' tgid filter). It was: the
+    first pid given was also a load-time constant of the filter."""
+    a, apid = start_waiting(0)
+    b, bpid = start_waiting(0)
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        tracer = subprocess.Popen([IOTRACE, "-j", out.name, "-p", f"{apid},{bpid}"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_line(tracer.stderr, "Tracing")
+            a.kill()
+            a.wait()
+            time.sleep(0.6)     # the loader notices within REFRESH_S (0.2 s)
+            facts = reuse_pid(apid) or reuse_pid(apid)
+            if facts is None:
+                raise unittest.SkipTest("another process took pid %d twice" % apid)
+            b.send_signal(signal.SIGUSR1)
+            b.stdout.read()
+            b.wait(timeout=20)
+            assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
+            report = json.load(open(out.name))
+        finally:
+            for p in (tracer, a, b):
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+    # A stays listed, as every pid given is, with none of the new process's calls
+    procs = by_pid(report)
+    assert sorted(procs) == sorted([apid, bpid]), report["processes"]
+    assert (procs[apid]["mux_calls"], procs[apid]["threads"]) == (0, 0), procs[apid]
+    assert procs[bpid]["mux_calls"] == K and report["syscalls"]["poll"]["calls"] == K

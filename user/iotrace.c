@@ -264,10 +264,15 @@ int main(int argc, char **argv)
 			run.end_other = signals_reason(signals_caught());
 			break;
 		}
-		/* an exporter keeps serving the final counts until it is stopped */
-		if (all_exited(targets, ntargets, &probes, many, &seed, &cpu) && !metrics) {
-			run.end = RUN_END_EXITED;
-			break;
+		if (all_exited(targets, ntargets, &probes, many, &seed, &cpu)) {
+			/* a one-target filter is a constant: count no more, as the
+			 * pid may go to an unrelated process */
+			probes.skel->bss->stopped = true;
+			/* an exporter keeps serving the final counts until it is stopped */
+			if (!metrics) {
+				run.end = RUN_END_EXITED;
+				break;
+			}
 		}
 		if (names)	/* cheap unless new frames appeared; a failure costs the end time */
 			frame_names_refresh(names, bpf_map__fd(probes.skel->maps.wakes));

@@ -117,8 +117,8 @@ static int try_config(struct probes *p, const pid_t *tgids, int ntgids,
 	skel = iotrace_bpf__open_opts(&opts);
 	if (!skel)
 		return -errno;
-	skel->rodata->targ_tgid = tgids[0];
 	skel->rodata->targ_many = ntgids > 1 || o->follow;
+	skel->rodata->targ_tgid = skel->rodata->targ_many ? NO_TGID : (__u32)tgids[0];
 	skel->rodata->light = o->light;
 	/* -w records every call's duration: every call timed */
 	skel->rodata->time_every = o->light && !o->record_path ? LIGHT_TIME_EVERY : 1;
