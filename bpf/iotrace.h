@@ -296,8 +296,8 @@ struct drop_counts {
 
 /*
  * --light times 1 call in this many (a power of two). A timed call costs two
- * clock reads (~45 ns each on the reference VM, bench section 11): at 1 in
- * 16 that is ~6 ns a call, at 1 in 8 it took --light past 1.25x the floor.
+ * clock reads (~60 ns each on the reference VM, bench section 11): at 1 in
+ * 16 that is ~6 ns a call; at 1 in 8 --light sat at 1.25x the floor.
  */
 #define LIGHT_TIME_EVERY	16
 #define LIGHT_TIME_EVERY_STR	"16"
