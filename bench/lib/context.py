@@ -25,6 +25,11 @@ class Bench:
     def target(self, what, measured, verdict):
         self.summary.append((what, measured, verdict))
 
+    def rounds_at_least(self, n):
+        """Rounds for a section that needs more than the default to resolve
+        its differences: n, unless --rounds or --quick said otherwise."""
+        return self.rounds if self.quick or self.args.rounds else max(self.rounds, n)
+
     def calls(self, full=1000000):
         """Loop calls per run: full, or a fifth of it with --quick."""
         return full // 5 if self.quick else full

@@ -45,15 +45,9 @@ def verdict(fast, v, goal):
     return "met (<= %.2fx)" % goal if m <= goal else "NOT met (goal <= %.2fx)" % goal
 
 
-def floor_rounds(bench):
-    """Ratios of ~150 ns need more rounds than the other sections: at least 15
-    unless --rounds or --quick says otherwise."""
-    return bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 15)
-
-
 def run(bench):
     calls = bench.calls(300000)
-    rounds = floor_rounds(bench)
+    rounds = bench.rounds_at_least(15)	# ratios of ~150 ns
     checks = {"poll": {}, "epoll": {}}	# per mode: {variant: {check, ...}}
 
     def traced(mode, syscall):

@@ -127,7 +127,7 @@ def run(bench):
     os.makedirs(os.path.join(d, "tmp"))
     with open(os.path.join(d, "www", "f64k"), "wb") as f:
         f.write(os.urandom(FILE_SIZE))
-    rounds = bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 9)
+    rounds = bench.rounds_at_least(9)
     log("[10] nginx: %d rounds of %s, wrk -t1 -c50 -d%ds" % (
         rounds, ", ".join(VARIANTS), secs))
     try:

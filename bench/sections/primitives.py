@@ -25,7 +25,7 @@ PRIMITIVES = [  # (floor -x OP, what it does once per traced call)
 
 def run(bench):
     calls = bench.calls(300000)
-    rounds = bench.rounds if bench.quick or bench.args.rounds else max(bench.rounds, 15)
+    rounds = bench.rounds_at_least(15)
     variants = ["floor"]
     for op, what in PRIMITIVES:
         t = FloorPlus(op, what)
