@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "deep.skel.h"
 #include "deep_probes.h"
@@ -32,6 +33,18 @@ static int try_kind(struct deep *d, pid_t tgid, const char *btf_path, bool fentr
 	return 0;
 }
 
+/*
+ * Where libbpf attaches a kprobe: the kprobe PMU, else tracefs's
+ * kprobe_events. With neither the attempt would fail (ENOENT) only after
+ * parsing the kernel's BTF and loading, ~0.1 s of start-up for nothing.
+ */
+static bool kprobes_supported(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
 void deep_start(struct deep *d, pid_t tgid, const char *btf_path)
 {
 	int err;
@@ -42,6 +55,11 @@ void deep_start(struct deep *d, pid_t tgid, const char *btf_path)
 		return;
 	snprintf(d->fentry_error, sizeof(d->fentry_error), "%s (%s)",
 		 strerrorname_np(-err) ?: "?", strerror(-err));
+	if (!kprobes_supported()) {
+		snprintf(d->kprobe_error, sizeof(d->kprobe_error),
+			 "ENOENT (no kprobe PMU, no kprobe_events)");
+		return;
+	}
 	err = try_kind(d, tgid, btf_path, false);
 	if (err)
 		snprintf(d->kprobe_error, sizeof(d->kprobe_error), "%s (%s)",
