@@ -15,6 +15,31 @@
 #include "select.bpf.h"
 #include "rewrites.bpf.h"
 
+/*
+ * select at exit: its sets and timeout as the kernel left them, in one
+ * user read when they lie within SPAN_MAX bytes (as at entry): one read
+ * instead of up to four, ~0.13 us each (bench section 11).
+ */
+static __always_inline void span_back(struct ready_walk *w, const void *tvp)
+{
+	struct set_scan pre = { .sets = { w->uptr[0], w->uptr[1], w->uptr[2] } };
+	__u32 zero = 0, off;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+	__u64 lo = read_span(&pre, w->n, tvp);
+
+	if (!lo || !buf)
+		return;
+	w->spanned = 1;
+	w->span_off[0] = pre.span_off[0];
+	w->span_off[1] = pre.span_off[1];
+	w->span_off[2] = pre.span_off[2];
+	off = (__u64)tvp - lo;
+	if (tvp && off <= SPAN_MAX - 16) {
+		span_words((__u64 *)w->tmo, buf, off, 2);
+		w->tmo_spanned = 1;
+	}
+}
+
 /* What the exit programs pass to the accounting functions */
 struct exit_args {
 	__u64 now, lat;		/* ns */
@@ -52,6 +77,7 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 		w.uptr[1] = (void *)x->a2;
 		w.uptr[2] = (void *)x->a3;
 		w.n = fl->nfds;
+		span_back(&w, (void *)x->a4);
 		bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &w, 0);
 	} else if (x->ret > 0 && is_epoll_wait(sys)) {
 		w.uptr[0] = (void *)x->a1;

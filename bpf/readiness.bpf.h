@@ -37,6 +37,11 @@ struct ready_walk {
 	__u32 reread;		/* poll: entries read */
 	__u64 events_sum;	/* poll: checksum of their events (events_term) */
 	__u32 want_events;	/* poll: sum them (the entry read them: events_read) */
+	/* select: the sets and timeout read back in one span (read_span) */
+	__u32 span_off[3];	/* where each set is in scan_buf.span */
+	__u32 spanned;		/* the sets' first chunk is in scan_buf.span */
+	__u32 tmo_spanned;	/* tmo holds the timeout as the kernel left it */
+	__s64 tmo[2];
 };
 
 /*
@@ -104,6 +109,9 @@ __noinline int select_word(__u32 word, struct ready_walk *w)
 		for (k = 0; k < 3; k++) {
 			if (!w->uptr[k]) {
 				__builtin_memset(buf->sets[k], 0, sizeof(buf->sets[k]));
+			} else if (w->spanned && !first) {
+				/* already in kernel memory: loads, not a user read */
+				span_words(buf->sets[k], buf, w->span_off[k], words);
 			} else if (bpf_probe_read_user(buf->sets[k], size, w->uptr[k] + first * 8)) {
 				__builtin_memset(buf->sets[k], 0, sizeof(buf->sets[k]));
 				w->failed = true;

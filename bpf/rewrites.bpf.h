@@ -104,7 +104,8 @@ static __always_inline void poll_rewrites(struct mux_stats *s, const struct infl
 
 /*
  * select/pselect6, ret >= 0: the exit walk (select_word) read the sets
- * back; the timeout is read here. timespec: pselect6's, else a timeval.
+ * back, and the timeout with them when they lay close (span_back), else it
+ * is read here. timespec: pselect6's, else a timeval.
  */
 static __always_inline void select_rewrites(struct mux_stats *s, const struct inflight *fl,
 					    const struct ready_walk *w, const void *tvp,
@@ -116,8 +117,14 @@ static __always_inline void select_rewrites(struct mux_stats *s, const struct in
 	if (fl->watched == WATCHED_UNKNOWN || w->failed)
 		return;
 	if (tvp) {
-		if (!fl->tmo_read || bpf_probe_read_user(t, sizeof(t), tvp))
+		if (!fl->tmo_read)
 			return;
+		if (w->tmo_spanned) {
+			t[0] = w->tmo[0];
+			t[1] = w->tmo[1];
+		} else if (bpf_probe_read_user(t, sizeof(t), tvp)) {
+			return;
+		}
 		if (t[0] > 0)
 			left += t[0] * NSEC_PER_SEC;
 		if (t[1] > 0)

@@ -65,8 +65,8 @@ __noinline int enter_select(struct inflight *fl, struct select_args *a)
 	lo = read_span(&pre, fl->nfds, (void *)a->tvp);
 	off = a->tvp - lo;
 	if (lo && a->tvp && off <= SPAN_MAX - 16) {
-		/* kernel memory: a cheap copy, no variable-offset proof needed */
-		bpf_probe_read_kernel(tv, sizeof(tv), (void *)buf->span + off);
+		/* already in kernel memory: loads, not a user read */
+		span_words((__u64 *)tv, buf, off, 2);
 		select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, tv,
 			      (void *)a->sigpack);
 	} else {
