@@ -111,10 +111,7 @@ def attach(argv, extra=()):
             assert tracer.returncode == 0, f"iotrace failed ({tracer.returncode}): {err}"
             report = json.load(open(out.name))
     finally:
-        for p in (target, tracer):
-            if p and p.poll() is None:
-                p.kill()
-                p.wait()
+        stop_all((target, tracer), signal.SIGKILL)
     assert_detached(pid)
     return report, prog_out
 

@@ -12,7 +12,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import IOTRACE, assert_detached, launch, last_json_line, prog, run_iotrace, \
+from helpers import IOTRACE, assert_detached, launch, last_json_line, prog, run_iotrace, stop_all, \
     wait_for_line
 
 N, K = 2, 5
@@ -90,10 +90,7 @@ def trace_waiting(args, procs):
             assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
             report = json.load(open(out.name))
         finally:
-            for p in [tracer] + [p for p, _ in procs]:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+            stop_all([tracer] + [p for p, _ in procs], signal.SIGKILL)
     for _, pid in procs:
         assert_detached(pid)
     return report, facts
@@ -167,10 +164,7 @@ def test_a_gone_targets_pid_reused_is_not_traced():
             assert tracer.wait(timeout=20) == 0, tracer.stderr.read()
             report = json.load(open(out.name))
         finally:
-            for p in (tracer, a, b):
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+            stop_all((tracer, a, b), signal.SIGKILL)
     # A stays listed, as every pid given is, with none of the new process's calls
     procs = by_pid(report)
     assert sorted(procs) == sorted([apid, bpid]), report["processes"]

@@ -293,10 +293,7 @@ def test_busy_rate_is_the_servers_not_the_traces():
         tracer.wait(timeout=20)
         assert tracer.returncode == 0
     finally:
-        for p in (target, tracer):
-            if p and p.poll() is None:
-                p.kill()
-                p.wait()
+        stop_all((target, tracer), signal.SIGKILL)
     assert_detached(pid)
     rows, _ = compare(cap)
     reqs, dur = int(rows["requests"][0]), float(rows["duration (s)"][0])
