@@ -2,10 +2,10 @@
 #include <argp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/types.h>
 #include "compare.h"
 #include "metrics.h"
 #include "numparse.h"
-#include <linux/types.h>
 #include "iotrace.h"
 #include "options.h"
 
