@@ -25,7 +25,7 @@ static __always_inline void span_back(struct ready_walk *w, const void *tvp)
 	struct set_scan pre = { .sets = { w->uptr[0], w->uptr[1], w->uptr[2] } };
 	__u32 zero = 0, off;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
-	__u64 lo = read_span(&pre, w->n, tvp);
+	__u64 lo = read_span(buf, &pre, w->n, tvp);
 
 	if (!lo || !buf)
 		return;

@@ -128,11 +128,11 @@ static long scan_set_chunk(__u32 chunk, struct set_scan *s)
  * they lie within SPAN_MAX bytes, as they do on most callers' stacks: one
  * user read instead of up to four. Returns the span's start, or 0.
  */
-static __always_inline __u64 read_span(struct set_scan *s, __u32 nbits, const void *tvp)
+static __always_inline __u64 read_span(struct scan_buf *buf, struct set_scan *s, __u32 nbits,
+					const void *tvp)
 {
 	__u64 lo = ~0ULL, hi = 0, setsz = 8 * ((nbits + 63) / 64), len, p;
-	__u32 zero = 0, k;
-	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+	__u32 k;
 
 	if (!buf || !nbits || nbits > SET_CHUNK_WORDS * 64)
 		return 0;

@@ -62,7 +62,7 @@ __noinline int enter_select(struct inflight *fl, struct select_args *a)
 	pre.sets[1] = (void *)a->out;
 	pre.sets[2] = (void *)a->ex;
 	fl->nfds = a->n < 0 ? 0 : a->n;
-	lo = read_span(&pre, fl->nfds, (void *)a->tvp);
+	lo = read_span(buf, &pre, fl->nfds, (void *)a->tvp);
 	off = a->tvp - lo;
 	if (lo && a->tvp && off <= SPAN_MAX - 16) {
 		/* already in kernel memory: loads, not a user read */
