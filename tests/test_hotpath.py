@@ -218,6 +218,24 @@ def test_light_times_one_call_in_sixteen():
         assert rec["syscalls"]["poll"]["latency"]["timed_calls"] == 200
 
 
+def test_polls_that_find_nothing_ready_count_only_the_watched_fds():
+    """sleepy_poll's 2 entries, one fd -1: 1 fd watched per call in full
+    mode (the exit reads the array; calls past the first 16 take the path
+    for nothing ready), registered by the kernel only when the call slept;
+    --light counts the entries, as it says."""
+    for n, ms, regs in ((200, 0, 0), (100, 1, 100)):
+        rep, out, _ = launch([prog("sleepy_poll"), str(n), str(ms)])
+        assert f"done {n}\n" in out, out
+        p = rep["syscalls"]["poll"]
+        w = p["fds_watched"]
+        assert (p["calls"], p["timeouts"]) == (n, n), p
+        assert (w["total"], w["calls"], w["min"], w["max"], w["unreadable"]) == \
+            (n, n, 1, 1, 0), w
+        assert p["kernel"]["registrations"] == regs, p["kernel"]
+    rep, _, _ = launch([prog("sleepy_poll"), "200", "0"], extra=["--light"])
+    assert rep["syscalls"]["poll"]["fds_watched"]["total"] == 400
+
+
 def test_every_json_key_is_in_the_schema_doc():
     """doc/json.md names every top-level key of a full and a --light report,
     and every key of a latency and an all_syscalls entry."""

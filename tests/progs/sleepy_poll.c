@@ -2,7 +2,9 @@
 /*
  * Oracle workload for --light's sampled timing: exactly N poll() calls on
  * one pipe that is never ready, each timing out after MS milliseconds, so
- * every call has the same latency (asleep MS ms) and returns 0.
+ * every call has the same latency (asleep MS ms) and returns 0. The array
+ * has a second entry with fd -1, which the kernel ignores: 1 fd watched
+ * of 2 entries per call.
  *
  *   sleepy_poll N MS
  *
@@ -15,7 +17,7 @@
 
 int main(int argc, char **argv)
 {
-	struct pollfd pfd = { .events = POLLIN };
+	struct pollfd pfd[2] = { { .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 	long n, ms, i, timeouts = 0;
 	int p[2];
 
@@ -25,9 +27,9 @@ int main(int argc, char **argv)
 	}
 	if (pipe(p))
 		return 1;
-	pfd.fd = p[0];
+	pfd[0].fd = p[0];
 	for (i = 0; i < n; i++)
-		timeouts += poll(&pfd, 1, ms) == 0;
+		timeouts += poll(pfd, 2, ms) == 0;
 	printf("done %ld\n", timeouts);
 	return 0;
 }
