@@ -49,15 +49,21 @@ def measure(lab):
               if any(r[1 + i] for r in rows)])
 
 
+def only_one_seen(claimed, other, said, none_seen):
+    """Holds when only the claimed syscall was seen, fails when only the
+    other one was; neither or both: inconclusive."""
+    if claimed > 0 and other == 0:
+        return verdict.holds(said)
+    if claimed == 0 and other > 0:
+        return verdict.fails(said)
+    return verdict.inconclusive(none_seen, said)
+
+
 def verdict_y1(f):
     sel, ps = f["select.select: select calls"], f["select.select: pselect6 calls"]
     said = "Python's select.select() ran the select syscall %d times and pselect6 %d times" \
         % (sel, ps)
-    if sel > 0 and ps == 0:
-        return verdict.holds(said)
-    if sel == 0 and ps > 0:
-        return verdict.fails(said)
-    return verdict.inconclusive("no select-family call seen", said)
+    return only_one_seen(sel, ps, said, "no select-family call seen")
 
 
 def verdict_y2(f):
@@ -66,11 +72,7 @@ def verdict_y2(f):
         f.get("DefaultSelector: poll calls", 0)
     said = "selectors.DefaultSelector waited in epoll %d times and in select/poll %d times" \
         % (ep, other)
-    if ep > 0 and other == 0:
-        return verdict.holds(said)
-    if ep == 0 and other > 0:
-        return verdict.fails(said)
-    return verdict.inconclusive("no wait seen", said)
+    return only_one_seen(ep, other, said, "no wait seen")
 
 
 # Y3: "a selector + sockets + threads": one thread per client doing the
