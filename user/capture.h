@@ -164,10 +164,4 @@ void capture_put_layout(struct capbuf *b);
 int capture_put_final(gzFile gz, const struct snapshot *snap, const struct run_info *run,
 		      const struct cap_counts *counts);
 
-/* capture_gz.c: a FILE that writes gzip (for -j FILE.gz) */
-FILE *gz_fopen_write(const char *path);
-/* the same on an open fd (taken over; fsync'd on fclose) */
-FILE *gz_fdopen_write(int fd);
-bool path_is_gz(const char *path);
-
 #endif

@@ -40,6 +40,9 @@ int compare_rows(void);
 const char *compare_label(int row);
 void compare_cell(char cell[COMPARE_CELL], const struct compare_side *s, int row);
 
+/* compare_html.c: the compare table, bars per request and the findings. 0 or 1 */
+int compare_html(const char *path, const struct compare_side *s, int n);
+
 /* Print the table (and with html, write its page); 0, or 1 after a one-line error. */
 int compare_reports(char **paths, int n, const char *html);
 

@@ -14,7 +14,7 @@
 #include <zlib.h>
 #include "capture.h"
 #include "compare.h"
-#include "replay.h"
+#include "window.h"
 #include "report.h"
 
 #define GZ_REPORT_MAX	(256u << 20)	/* as the report reader takes */

@@ -3,10 +3,8 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include "compare.h"
 #include "html_page.h"
-#include "report_html.h"
-
-int html_write(const char *path, void (*page)(FILE *f, const void *arg), const void *arg);
 
 struct compare_page {
 	const struct compare_side *s;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A self-contained HTML page for reports and charts (see html_page.h). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
 #include "html_page.h"
 #include "svg.h"
 
@@ -84,4 +87,26 @@ void html_table_end(FILE *f)
 void html_end(FILE *f)
 {
 	fputs("</main>\n</body>\n</html>\n", f);
+}
+
+/* path, or stdout for "-"; a failed page leaves no partial file */
+int html_write(const char *path, void (*page)(FILE *f, const void *arg), const void *arg)
+{
+	bool out = !strcmp(path, "-");
+	FILE *f = out ? stdout : fopen(path, "w");
+	int err;
+
+	if (!f) {
+		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	page(f, arg);
+	err = fflush(f) ? errno : ferror(f) ? EIO : 0;
+	if (!out && fclose(f) && !err)
+		err = errno;
+	if (err && !out)
+		unlink(path);
+	if (err)
+		fprintf(stderr, "iotrace: failed to write %s: %s\n", path, strerror(err));
+	return err ? 1 : 0;
 }

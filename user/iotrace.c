@@ -19,6 +19,7 @@
 #include "compare.h"
 #include "cpu.h"
 #include "deep_probes.h"
+#include "describe.h"
 #include "epoll_seed.h"
 #include "frame_names.h"
 #include "intervals.h"

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "capture.h"
 #include "output.h"
 
 static bool stdout_lost;	/* the final report went to stderr instead */

@@ -44,4 +44,10 @@ FILE *output_text_stream(FILE *f);
  * or a write to it failed (error printed). */
 int output_finish(FILE *text);
 
+/* output_gz.c: a FILE that writes gzip (for -j FILE.gz) */
+FILE *gz_fopen_write(const char *path);
+/* the same on an open fd (taken over; fsync'd on fclose) */
+FILE *gz_fdopen_write(int fd);
+bool path_is_gz(const char *path);
+
 #endif

@@ -14,6 +14,7 @@
 #include "output.h"
 #include "record.h"
 #include "replay.h"
+#include "window.h"
 #include "report.h"
 #include "report_html.h"
 

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The report as an HTML page: tables, latency histograms, the timeline. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "fmt.h"
 #include "hist.h"
 #include "html_page.h"
@@ -155,28 +151,6 @@ static double wait_latency_us(const struct tl_bin *b, double width_s)
 {
 	(void)width_s;
 	return b->waits ? b->wait_ns / 1e3 / b->waits : NAN;
-}
-
-/* path, or stdout for "-"; a failed page leaves no partial file */
-int html_write(const char *path, void (*page)(FILE *f, const void *arg), const void *arg)
-{
-	bool out = !strcmp(path, "-");
-	FILE *f = out ? stdout : fopen(path, "w");
-	int err;
-
-	if (!f) {
-		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	page(f, arg);
-	err = fflush(f) ? errno : ferror(f) ? EIO : 0;
-	if (!out && fclose(f) && !err)
-		err = errno;
-	if (err && !out)
-		unlink(path);
-	if (err)
-		fprintf(stderr, "iotrace: failed to write %s: %s\n", path, strerror(err));
-	return err ? 1 : 0;
 }
 
 struct report_page {

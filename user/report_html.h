@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * --html FILE for a live run, a replay (-r) and --compare: a self-contained
- * page (user/html_page.c) with the report's tables and SVG charts.
+ * --html FILE for a live run and a replay (-r): a self-contained page
+ * (chart/html_page.c) with the report's tables and SVG charts.
  */
 #ifndef IOTRACE_REPORT_HTML_H
 #define IOTRACE_REPORT_HTML_H
 
-#include "compare.h"
 #include "run_info.h"
 #include "snapshot.h"
 #include "timeline.h"
@@ -14,7 +13,5 @@
 /* Per syscall: a table and its latency histogram; with tl, the timeline. 0 or 1 */
 int report_html(const char *path, const struct snapshot *snap, const struct run_info *run,
 		const struct timeline *tl);
-/* The compare table, bars per request and the findings. 0 or 1 */
-int compare_html(const char *path, const struct compare_side *s, int n);
 
 #endif

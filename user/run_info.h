@@ -92,18 +92,6 @@ struct run_info {
 	unsigned int time_every;	/* 1 call in this many timed (--light) */
 };
 
-struct target;
-struct options;
-struct probes;
-struct deep;
-struct epoll_seed;
-
-/* main's side: describe the loader's state */
-void run_info_target(struct run_info *run, const struct target *t, const struct options *o,
-		     bool many);
-void run_info_probes(struct run_info *run, const struct probes *p, const struct deep *d);
-void run_info_epoll(struct run_info *run, const struct epoll_seed *seed);
-
 /* --light: the figures it does not measure, one phrase */
 extern const char *const light_left_out;
 void run_info_free(struct run_info *run);

@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include "hist.bpf.h"
 #include "record.h"
-#include "replay.h"
+#include "window.h"
 
 __u32 wake_stack_hash(const __u64 *ips)
 {

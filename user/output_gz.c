@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
-#include "capture.h"
+#include "output.h"
 
 struct gz_cookie {
 	gzFile gz;
