@@ -15,13 +15,20 @@ CFLAGS ?= -O2 -g
 comma := ,
 SAN_FLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
 WERROR_FLAGS := $(if $(filter 1,$(WERROR)),-Werror)
-ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -I$(OUTPUT) -Ibpf -Ilib $(CFLAGS) $(SAN_FLAGS)
+INCLUDES := -I$(OUTPUT) -Iuser -Ilib -Ibpf
+ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) $(INCLUDES) $(CFLAGS) $(SAN_FLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LDLIBS = $(shell pkg-config --libs libbpf json-c libmicrohttpd zlib) -lm -pthread
 export SAN WERROR
 BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
-USER_SRCS := $(wildcard user/*.c) lib/numparse.c
+# user/ holds one folder per subsystem (HACKING.md, Layout), lowest layer
+# first; includes name the folder ("report/report.h"). Every .c of these
+# folders is built by the one pattern rule below; main is trace/iotrace.c.
+USER_DIRS := chart collect capture report compare metrics trace
+USER_SRCS := $(foreach d,$(USER_DIRS),$(wildcard user/$(d)/*.c)) lib/numparse.c
+USER_HDRS := $(foreach d,$(USER_DIRS),$(wildcard user/$(d)/*.h)) $(wildcard lib/*.h bpf/*.h)
+USER_MAIN := user/trace/iotrace.c
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 BPF_OBJS := $(OUTPUT)/iotrace.bpf.o $(OUTPUT)/deep.bpf.o
 SKELS := $(OUTPUT)/iotrace.skel.h $(OUTPUT)/deep.skel.h
@@ -59,7 +66,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
+$(OUTPUT)/%.o: %.c $(SKELS) $(USER_HDRS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -92,17 +99,17 @@ test-progs: $(TEST_PROGS)
 # new inputs go to a scratch corpus, the committed seeds stay as they are.
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_OBJS := $(patsubst %.c,$(OUTPUT)/fuzz/%.o,$(filter-out user/iotrace.c,$(USER_SRCS)))
+FUZZ_OBJS := $(patsubst %.c,$(OUTPUT)/fuzz/%.o,$(filter-out $(USER_MAIN),$(USER_SRCS)))
 
-$(OUTPUT)/fuzz/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
+$(OUTPUT)/fuzz/%.o: %.c $(SKELS) $(USER_HDRS) | $(OUTPUT)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) -std=gnu11 -g -O1 -I$(OUTPUT) -Ibpf -Ilib -Iuser $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) -std=gnu11 -g -O1 $(INCLUDES) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
 tests/bin/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p tests/bin
-	$(Q)$(CLANG) -std=gnu11 -g -O1 -Iuser $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+	$(Q)$(CLANG) -std=gnu11 -g -O1 $(INCLUDES) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory tests/bin/fuzz_report
@@ -144,17 +151,17 @@ clean:
 # all user code but main, instrumented; the committed corpus stays as is.
 CAP_FUZZ_SECONDS ?= 60
 CAP_FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-CAP_FUZZ_OBJS := $(patsubst %.c,$(OUTPUT)/fuzzcap/%.o,$(filter-out user/iotrace.c,$(USER_SRCS)))
+CAP_FUZZ_OBJS := $(patsubst %.c,$(OUTPUT)/fuzzcap/%.o,$(filter-out $(USER_MAIN),$(USER_SRCS)))
 
-$(OUTPUT)/fuzzcap/%.o: %.c $(SKELS) $(wildcard user/*.h lib/*.h bpf/*.h) | $(OUTPUT)
+$(OUTPUT)/fuzzcap/%.o: %.c $(SKELS) $(USER_HDRS) | $(OUTPUT)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) -std=gnu11 -g -O1 -I$(OUTPUT) -Ibpf -Ilib -Iuser $(CAP_FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) -std=gnu11 -g -O1 $(INCLUDES) $(CAP_FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
 tests/bin/fuzz_capture: tests/fuzz/fuzz_capture.c $(CAP_FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p tests/bin
-	$(Q)$(CLANG) -std=gnu11 -g -O1 -Iuser -Ibpf -Ilib $(CAP_FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+	$(Q)$(CLANG) -std=gnu11 -g -O1 $(INCLUDES) $(CAP_FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 .PHONY: fuzz-capture
 fuzz-capture: tests/bin/fuzz_capture

@@ -11,7 +11,7 @@ from collections import Counter
 import chromium
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# the first colours of the chart palette (user/svg.c): series 1 and 2
+# the first colours of the chart palette (user/chart/svg.c): series 1 and 2
 SERIES_COLOURS = [(0, 114, 178), (213, 94, 0)]
 
 

@@ -182,7 +182,7 @@ def test_raw_tp_fallback_gives_the_same_figures():
 
 
 def fmt_ns(ns):
-    """user/fmt.c's fmt_ns"""
+    """user/report/fmt.c's fmt_ns"""
     if ns < 1e3:
         return f"{ns:.0f}ns"
     if ns < 1e6:

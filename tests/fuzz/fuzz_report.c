@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "compare.h"
-#include "report_reader.h"
+#include "compare/compare.h"
+#include "report/report_reader.h"
 
 static void check_printable(const char *s)
 {

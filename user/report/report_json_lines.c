@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --interval-json: one JSON object per line, each -i interval's counters,
+ * then the last (partial) interval and the whole trace's. Every counter
+ * (SUM field) of struct mux_stats appears under its own name, expanded
+ * from MUX_STATS_FIELDS: the intervals add up to the whole exactly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "collect/names.h"
+#include "report/report_json.h"
+
+/* {"slot": count} for the non-empty slots (see HIST_*, LOG2_SLOTS, enum fd_kind) */
+static void slot_json(json_object *a, unsigned int i, __u64 v)
+{
+	char k[16];
+
+	if (!v)
+		return;
+	snprintf(k, sizeof(k), "%u", i);
+	add_u64(a, k, v);
+}
+
+#define LINE_SUM(type, name)		add_u64(o, #name, s->name);
+#define LINE_SUM_A(type, name, n)	{ json_object *a = json_object_new_object();	\
+					  for (i = 0; i < (n); i++)			\
+						slot_json(a, i, s->name[i]);		\
+					  json_object_object_add(o, #name, a); }
+#define LINE_MAX(...)
+#define LINE_MIN(...)
+#define LINE_ID(...)
+#define LINE_MAX_A(...)
+#define LINE_MIN_A(...)
+#define LINE_ID_A(...)
+#define LINE_F(type, name, how)		LINE_##how(type, name)
+#define LINE_A(type, name, n, how)	LINE_##how##_A(type, name, n)
+
+static json_object *counters_json(const struct mux_stats *s)
+{
+	json_object *o = json_object_new_object();
+	unsigned int i;
+
+	MUX_STATS_FIELDS(LINE_F, LINE_A)
+	return o;
+}
+
+int report_json_line(FILE *f, const struct snapshot *snap, double start_s, double end_s,
+		     bool whole)
+{
+	json_object *root = json_object_new_object(), *sys = json_object_new_object();
+	unsigned int s;
+	int err;
+
+	add_double(root, "start_s", start_s);
+	add_double(root, "end_s", end_s);
+	json_object_object_add(root, "whole_trace", json_object_new_boolean(whole));
+	for (s = 0; s < MUX_NR; s++)
+		if (snap->present & (1u << s))
+			json_object_object_add(sys, mux_sys_name(s), counters_json(&snap->total[s]));
+	json_object_object_add(root, "syscalls", sys);
+	err = fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+						JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 || fflush(f);
+	json_object_put(root);
+	return err ? -EIO : 0;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iotrace -r FILE: no tracing, no root. The whole trace prints from the
+ * recorded final snapshot, so text and JSON are the live run's; a window
+ * (--from/--to) or a file cut before its snapshot prints from the events.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+#include "capture/capture.h"
+#include "report/output.h"
+#include "record.h"
+#include "capture/window.h"
+#include "report/report.h"
+#include "report/report_html.h"
+#include "trace/replay.h"
+
+/* A run description from the header alone: the file ended before the snapshot */
+static void run_from_header(struct run_info *run, const struct capture *c)
+{
+	int i;
+
+	memset(run, 0, sizeof(*run));
+	run->pid = c->ntargets ? (pid_t)c->targets[0] : 0;
+	snprintf(run->comm, sizeof(run->comm), "%s", c->comm);
+	run->npids = c->ntargets;
+	run->launched = c->launched;
+	run->wait_status = -1;
+	run->follow = c->follow;
+	run->many = c->ntargets > 1 || c->follow;
+	run->end = RUN_END_DURATION;
+	run->syscall_probe = c->probes[0] && !strncmp(c->probes[0], "raw_tp", 6) ? "raw_tp" : "tp_btf";
+	for (i = 0; c->probes[i] && i < 7; i++) {
+		run->live[i] = c->probes[i];
+		run->sched |= strstr(c->probes[i], "sched_switch") != NULL;
+	}
+	if (i < 2) {
+		run->live[0] = "?";
+		run->live[1] = "?";
+		run->live[2] = NULL;
+	}
+	run->exact = EXACT_NOT_TRIED;
+	run->not_tried = "replay of a partial capture";
+	for (i = 0; i < DEEP_NR; i++)
+		run->exact_names[i] = "?";
+}
+
+static void print_counts(const struct capture *c, const char *path)
+{
+	if (!c->have_end)
+		return;
+	fprintf(stderr, "iotrace: %s: %llu calls and %llu process events recorded\n", path,
+		(unsigned long long)c->counts.calls, (unsigned long long)c->counts.procs);
+	if (c->counts.calls_dropped)
+		fprintf(stderr, "iotrace: %llu of %llu calls not recorded (ring buffer full); "
+			"totals exact\n", (unsigned long long)c->counts.calls_dropped,
+			(unsigned long long)(c->counts.calls + c->counts.calls_dropped));
+}
+
+/* Which figures a report from events has: said once, above it */
+static void print_window_note(FILE *f, const struct options *o, const struct window *w)
+{
+	double end = w->last_ts > w->start_ns ? (w->last_ts - w->start_ns) / 1e9 : 0;
+
+	if (o->from_s || o->to_s)
+		fprintf(f, "window: %.3f s to %.3f s of the recording\n", o->from_s,
+			o->to_s && o->to_s < end ? o->to_s : end);
+	fprintf(f, "from the events: calls, errors, timeouts, latency, fds watched and ready, "
+		"time asleep and on CPU, wakeups (class of each call's last waker); "
+		"kernel copies, registrations, readiness and fd tables need the "
+		"aggregates: not shown (0)\n");
+}
+
+int replay_report(int fd, const char *path, const struct options *o, FILE *text, FILE *json)
+{
+	struct window w = { .from_s = o->from_s, .to_s = o->to_s };
+	struct timeline *tl = o->html_path ? calloc(1, sizeof(*tl)) : NULL;
+	struct capture c;
+	struct run_info run;
+	const struct snapshot *snap;
+	bool from_events;
+	int ret, err = 0;
+
+	w.tl = tl;
+	ret = capture_read_fd(fd, path, &c, window_event, &w);
+	if (ret < 0) {
+		free(tl);
+		return 1;
+	}
+	if (c.broken)
+		fprintf(stderr, "iotrace: %s: %s: the report below is partial\n", path, c.error);
+	window_finish(&w, &c);
+	from_events = o->from_s || o->to_s || !c.have_snapshot;
+	if (c.have_snapshot)
+		run = c.run;
+	else
+		run_from_header(&run, &c);
+	run.all_threads = o->threads;
+	run.stacks = o->stacks;
+	snap = &c.snap;
+	if (from_events) {
+		snap = &w.snap;
+		/* the CPU times are the whole trace's: not a window's figure */
+		memset(&run.cpu, 0, sizeof(run.cpu));
+		run.cpus = NULL;
+		run.ncpus = 0;
+		run.cpu_unread = 0;
+		run.elapsed_s = w.last_ts > w.first_ts ? (w.last_ts - w.first_ts) / 1e9 : 0;
+		if (o->from_s || o->to_s) {
+			double end = w.last_ts > w.start_ns ? (w.last_ts - w.start_ns) / 1e9 : 0;
+
+			run.elapsed_s = (o->to_s && o->to_s < end ? o->to_s : end) - o->from_s;
+			if (run.elapsed_s < 0)
+				run.elapsed_s = 0;
+		}
+		w.snap.ksyms = c.snap.ksyms;	/* borrowed for --stacks */
+		print_window_note(text, o, &w);
+	}
+	report_text(text, snap, &run);
+	if (json)
+		err = report_json(json, snap, &run) != 0;
+	if (o->html_path)
+		err |= report_html(o->html_path, snap, &run, tl);
+	w.snap.ksyms = NULL;
+	print_counts(&c, path);
+	window_free(&w);
+	free(tl);
+	capture_free(&c);
+	return err || c.broken;
+}
+
+int replay_main(const struct options *o)
+{
+	struct json_out json = {};
+	FILE *text;
+	int fd, err;
+
+	text = o->json_path && !strcmp(o->json_path, "-") ? stderr : stdout;
+	fd = open(o->replay_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "iotrace: failed to open %s: %s\n", o->replay_path, strerror(errno));
+		return 1;
+	}
+	if (json_out_open(&json, o->json_path)) {
+		close(fd);
+		return 1;
+	}
+	err = replay_report(fd, o->replay_path, o, text, json.f);
+	/* a partial report is still written: it says what was readable */
+	if (json.f && json_out_commit(&json))
+		err = 1;
+	json_out_discard(&json);
+	if (output_finish(text))
+		err = 1;
+	return err;
+}
