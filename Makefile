@@ -41,11 +41,11 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers fuzz labs
+.PHONY: all clean install deps test test-progs demo bench servers loadgen fuzz labs
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: iotrace servers
+all: iotrace servers loadgen
 
 iotrace: $(USER_OBJS)
 	$(call msg,BINARY,$@)
@@ -76,6 +76,9 @@ $(OUTPUT):
 
 servers:
 	$(Q)$(MAKE) -s -C servers
+
+loadgen:
+	$(Q)$(MAKE) -s -C loadgen
 
 # The oracle programs are the tests' fixed workloads, not what is under
 # test: never sanitized (LeakSanitizer forks at exit, which -f would follow).
@@ -146,6 +149,7 @@ clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) iotrace tests/bin
 	$(Q)$(MAKE) -s -C servers clean 2>/dev/null || true
+	$(Q)$(MAKE) -s -C loadgen clean 2>/dev/null || true
 
 # libFuzzer on the capture reader (iotrace -r, tests/fuzz/fuzz_capture.c):
 # all user code but main, instrumented; the committed corpus stays as is.

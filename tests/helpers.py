@@ -11,6 +11,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IOTRACE = os.path.join(ROOT, "iotrace")
 BIN = os.path.join(ROOT, "tests", "bin")
+LOADGEN = os.path.join(ROOT, "loadgen", "bin", "loadgen")
 # iotrace's program names (bpf/iotrace.bpf.c, bpf/deep.bpf.c), as the kernel truncates them
 OUR_PROGS = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw",
              "sched_switch_bt", "sched_waking_bt", "pollwait_fentry", "sock_poll_fentr",

@@ -16,7 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVERS = os.path.join(ROOT, "servers")
 BIN = os.path.join(SERVERS, "bin")
 PYDIR = os.path.join(SERVERS, "python")
-LOADGEN = os.path.join(BIN, "loadgen")
+LOADGEN_DIR = os.path.join(ROOT, "loadgen")
+LOADGEN = os.path.join(LOADGEN_DIR, "bin", "loadgen")
 
 # model (as its start line names it) -> argv after the program directory
 C_SERVERS = {
@@ -39,7 +40,7 @@ PY_SERVERS = {
 }
 ALL_SERVERS = {**C_SERVERS, **PY_SERVERS}
 BINARIES = ["blocking", "iterative", "nonblocking", "select", "poll", "epoll", "sigio",
-            "uring", "loadgen"]
+            "uring"]
 # Serve one client at a time by design: a client waits while another is connected.
 ONE_AT_A_TIME = {"iterative"}
 
@@ -52,13 +53,16 @@ _build = None
 
 
 def build():
-    """make -C servers, once per test run."""
+    """make -C servers and make -C loadgen, once per test run."""
     global _build
     if _build is None:
-        r = subprocess.run(["make", "-C", SERVERS], capture_output=True, text=True,
-                           timeout=300)
-        _build = (r.returncode, r.stdout + r.stderr)
-    assert _build[0] == 0, "make -C servers failed:\n" + _build[1][-3000:]
+        _build = (0, "")
+        for d in (SERVERS, LOADGEN_DIR):
+            r = subprocess.run(["make", "-C", d], capture_output=True, text=True, timeout=300)
+            if r.returncode:
+                _build = (r.returncode, f"make -C {d} failed:\n" + r.stdout + r.stderr)
+                break
+    assert _build[0] == 0, _build[1][-3000:]
 
 
 def argv_for(model):

@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 import time
 
-from helpers import IOTRACE, assert_detached, prog, run_iotrace, start_server, stop_all, \
-    wait_for_line
+from helpers import IOTRACE, LOADGEN, assert_detached, prog, run_iotrace, start_server, \
+    stop_all, wait_for_line
 
 CALL = struct.Struct("<QHBBIQQqIIII")      # struct rec_call, 56 bytes
 PROC = struct.Struct("<QHHIII16s")         # struct rec_proc, 40 bytes
@@ -312,8 +312,7 @@ def record_server(argv, cap, conns=4, reqs=400):
         tracer = subprocess.Popen([IOTRACE, "-p", str(server.pid), "-w", cap],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wait_for_line(tracer.stderr, "Tracing PID")
-        subprocess.run([os.path.join(os.path.dirname(IOTRACE), "servers", "bin", "loadgen"),
-                        "-p", port, "-c", str(conns), "-n", str(reqs), "-s", "64"],
+        subprocess.run([LOADGEN, "-p", port, "-c", str(conns), "-n", str(reqs), "-s", "64"],
                        check=True, capture_output=True, timeout=60)
         tracer.send_signal(signal.SIGINT)
         assert tracer.wait(timeout=20) == 0, tracer.stderr.read()

@@ -18,7 +18,7 @@ import time
 import unittest
 
 from servers_util import (ALL_SERVERS, BIN, BINARIES, C_SERVERS, HTTP_BODY, LOADGEN,
-                          ONE_AT_A_TIME, PY_SERVERS, SERVERS, Server, argv_for, build,
+                          LOADGEN_DIR, ONE_AT_A_TIME, PY_SERVERS, SERVERS, Server, argv_for, build,
                           connect, echo_session, http_request, http_session,
                           loadgen, read_http_response, recv_all, recv_exact, run_parallel,
                           upper)
@@ -37,15 +37,17 @@ def test_make_builds_every_binary_without_warnings_with_gcc_and_clang():
     build()
     for name in BINARIES:
         assert os.access(os.path.join(BIN, name), os.X_OK), f"servers/bin/{name} missing"
+    assert os.access(LOADGEN, os.X_OK), "loadgen/bin/loadgen missing"
     for cc in ("gcc", "clang"):
-        with tempfile.TemporaryDirectory() as out:
-            r = subprocess.run(["make", "-C", SERVERS, "-B", f"CC={cc}", f"OUT={out}"],
-                               capture_output=True, text=True, timeout=300)
-            assert r.returncode == 0, f"{cc} build failed:\n{r.stderr[-2000:]}"
-            assert "warning" not in (r.stdout + r.stderr).lower(), \
-                f"{cc} warnings:\n{r.stderr[-3000:]}"
-            assert sorted(f for f in os.listdir(out) if not f.startswith(".")) == \
-                sorted(BINARIES)
+        for folder, binaries in ((SERVERS, BINARIES), (LOADGEN_DIR, ["loadgen"])):
+            with tempfile.TemporaryDirectory() as out:
+                r = subprocess.run(["make", "-C", folder, "-B", f"CC={cc}", f"OUT={out}"],
+                                   capture_output=True, text=True, timeout=300)
+                assert r.returncode == 0, f"{cc} build of {folder} failed:\n{r.stderr[-2000:]}"
+                assert "warning" not in (r.stdout + r.stderr).lower(), \
+                    f"{cc} warnings:\n{r.stderr[-3000:]}"
+                assert sorted(f for f in os.listdir(out) if not f.startswith(".")) == \
+                    sorted(binaries)
 
 
 def test_every_server_answers_concurrent_echo_clients():

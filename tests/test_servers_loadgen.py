@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """loadgen against the reference servers: its counts agree with the servers'
 stats lines, --rate keeps its schedule, wrong replies and a missing server
-are errors (see servers/loadgen.c for what it checks)."""
+are errors (see loadgen/loadgen.c for what it checks)."""
 import subprocess
 import time
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-from helpers import IOTRACE, ROOT, assert_detached, start_server, stop_all, wait_for_line
+from helpers import IOTRACE, LOADGEN, ROOT, assert_detached, start_server, stop_all, wait_for_line
 
 CONNS, REQS, SIZE = 4, 400, 64
 SERVERS = os.path.join(ROOT, "servers", "bin")
@@ -30,7 +30,7 @@ def trace_server(argv, conns=CONNS):
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                       text=True)
             wait_for_line(tracer.stderr, "Tracing PID")
-            subprocess.run([os.path.join(SERVERS, "loadgen"), "-p", port, "-c", str(conns),
+            subprocess.run([LOADGEN, "-p", port, "-c", str(conns),
                             "-n", str(REQS), "-s", str(SIZE), "-j", lg.name],
                            check=True, capture_output=True, timeout=60)
             tracer.send_signal(signal.SIGINT)

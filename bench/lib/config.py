@@ -10,7 +10,8 @@ FLOOR = os.path.join(BENCH, "bin", "floor")
 POLL_LAT_BT = os.path.join(BENCH, "poll_lat.bt")
 SERVERS = os.path.join(ROOT, "servers")
 EPOLL_SERVER = os.path.join(SERVERS, "bin", "epoll")
-LOADGEN = os.path.join(SERVERS, "bin", "loadgen")
+LOADGEN_DIR = os.path.join(ROOT, "loadgen")
+LOADGEN = os.path.join(LOADGEN_DIR, "bin", "loadgen")
 LOGS = os.path.join(BENCH, "logs")
 
 PERF_SETTLE_S = 3.0	# perf trace prints nothing once attached

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-"""3. req/s of servers/bin/epoll under servers/bin/loadgen, untraced vs traced."""
+"""3. req/s of servers/bin/epoll under loadgen/bin/loadgen, untraced vs traced."""
 import json
 import os
 import signal
 import subprocess
 
-from lib.config import EPOLL_SERVER, LOADGEN, LOGS, SERVERS, TARGET_THROUGHPUT
+from lib.config import EPOLL_SERVER, LOADGEN, LOADGEN_DIR, LOGS, SERVERS, TARGET_THROUGHPUT
 from lib.fmt import fmt_pct, table, verdict_min
 from lib.paired import pair_all, paired_rounds
 from lib.procs import BenchError, log, read_log, reap, spawn, stop, wait_marker
@@ -56,12 +56,13 @@ def one_load(v, tag, secs):
 
 def run(bench):
     if not servers_built():
-        log("[3] building servers/ (make -C servers)")
-        subprocess.run(["make", "-s", "-C", SERVERS], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        log("[3] building servers/ and loadgen/ (make -C servers, make -C loadgen)")
+        for d in (SERVERS, LOADGEN_DIR):
+            subprocess.run(["make", "-s", "-C", d], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
     if not servers_built():
-        msg = ("SKIPPED: servers/bin/epoll or servers/bin/loadgen is missing "
-               "(make -C servers did not build them)")
+        msg = ("SKIPPED: servers/bin/epoll or loadgen/bin/loadgen is missing "
+               "(make -C servers or make -C loadgen did not build them)")
         log("[3] " + msg)
         bench.emit("### 3. Throughput kept\n\n" + msg)
         bench.target("3. throughput kept (epoll server)", "not measured", "SKIPPED")

@@ -20,7 +20,7 @@ LABS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(LABS)
 SERVERS = os.path.join(ROOT, "servers", "bin")
 PYSERVERS = os.path.join(ROOT, "servers", "python")
-LOADGEN = os.path.join(SERVERS, "loadgen")
+LOADGEN = os.path.join(ROOT, "loadgen", "bin", "loadgen")
 # LABS_IOTRACE: another iotrace binary (e.g. a branch's build) to measure with
 IOTRACE = os.environ.get("LABS_IOTRACE") or os.path.join(ROOT, "iotrace")
 PROGS_SRC = os.path.join(LABS, "progs")
