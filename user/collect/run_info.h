@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One run described as plain data: what was traced, for how long, how it
- * ended, which probes measured it. main fills it; the reports read only
- * this and the snapshot, never the loader's own structures.
+ * ended, which probes measured it. main fills it (trace/describe.c); the
+ * reports read only this and the snapshot, never the loader's own
+ * structures.
  */
 #ifndef IOTRACE_RUN_INFO_H
 #define IOTRACE_RUN_INFO_H
