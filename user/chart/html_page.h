@@ -21,8 +21,10 @@ void html_table_row(FILE *f, const char *const *cells, const bool *numeric, int 
 void html_table_end(FILE *f);
 void html_end(FILE *f);
 
-/* The page that page() writes, to path or stdout for "-"; a failed page leaves no
- * partial file. 0, or 1 after a one-line error. */
+/*
+ * The page that page() writes, to path or stdout for "-"; a failed page
+ * leaves no partial file. 0, or 1 after a one-line error.
+ */
 int html_write(const char *path, void (*page)(FILE *f, const void *arg), const void *arg);
 
 #endif
