@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers fuzz labs
+.PHONY: all clean install deps test test-progs demo bench servers fuzz labs test-kernels
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -127,6 +127,14 @@ bench:
 labs: deps
 	$(Q)$(MAKE) --no-print-directory all test-progs
 	labs/run --all --quick
+
+# Debian's own kernels (5.10, 6.1, 6.12, sid) under qemu, and this machine's:
+# the load check and the oracles in each (tests/kernels/). KERNELS=6.1,host
+# picks some; KERNELS_MD=FILE also writes the table as markdown.
+test-kernels:
+	$(Q)scripts/install-deps --kernels
+	$(Q)$(MAKE) --no-print-directory all test-progs
+	tests/kernels/matrix $(if $(KERNELS),--only $(KERNELS)) $(if $(KERNELS_MD),--markdown $(KERNELS_MD))
 
 deps:
 	$(Q)scripts/install-deps

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
+#include "check.h"
 #include "compare.h"
 #include "cpu.h"
 #include "deep_probes.h"
@@ -172,6 +173,8 @@ int main(int argc, char **argv)
 		return replay_main(&opts);
 	if (opts.plot_spec)
 		return plot_main(opts.plot_spec, opts.html_path);
+	if (opts.check)
+		return check_main(&opts);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */

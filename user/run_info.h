@@ -90,6 +90,7 @@ struct run_info {
 	bool stacks;			/* --stacks */
 	bool light;			/* --light: what it leaves out is in light_left_out */
 	unsigned int time_every;	/* 1 call in this many timed (--light) */
+	char why_light[200];		/* full mode was asked for, did not load: why */
 };
 
 struct target;
