@@ -25,7 +25,7 @@ BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_
 # user/ holds one folder per subsystem (HACKING.md, Layout), lowest layer
 # first; includes name the folder ("report/report.h"). Every .c of these
 # folders is built by the one pattern rule below; main is trace/iotrace.c.
-USER_DIRS := chart collect capture report compare metrics trace
+USER_DIRS := chart collect kernel capture report compare metrics trace
 USER_SRCS := $(foreach d,$(USER_DIRS),$(wildcard user/$(d)/*.c)) lib/numparse.c
 USER_HDRS := $(foreach d,$(USER_DIRS),$(wildcard user/$(d)/*.h)) $(wildcard lib/*.h bpf/*.h)
 USER_MAIN := user/trace/iotrace.c
@@ -41,7 +41,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers loadgen fuzz labs
+.PHONY: all clean install deps test test-progs demo bench servers loadgen fuzz labs test-kernels
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -137,6 +137,14 @@ bench:
 labs: deps
 	$(Q)$(MAKE) --no-print-directory all test-progs
 	labs/run --all --quick
+
+# Debian's own kernels (5.10, 6.1, 6.12, sid) under qemu, and this machine's:
+# the load check and the oracles in each (tests/kernels/). KERNELS=6.1,host
+# picks some; KERNELS_MD=FILE also writes the table as markdown.
+test-kernels:
+	$(Q)scripts/install-deps --kernels
+	$(Q)$(MAKE) --no-print-directory all test-progs
+	tests/kernels/matrix $(if $(KERNELS),--only $(KERNELS)) $(if $(KERNELS_MD),--markdown $(KERNELS_MD))
 
 deps:
 	$(Q)scripts/install-deps

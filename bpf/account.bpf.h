@@ -22,17 +22,20 @@
  */
 static __always_inline void span_back(struct ready_walk *w, const void *tvp)
 {
-	struct set_scan pre = { .sets = { w->uptr[0], w->uptr[1], w->uptr[2] } };
 	__u32 zero = 0, off;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
-	__u64 lo = read_span(buf, &pre, w->n, tvp);
+	__u64 lo;
 
+	w->pre.sets[0] = w->uptr[0];
+	w->pre.sets[1] = w->uptr[1];
+	w->pre.sets[2] = w->uptr[2];
+	lo = read_span(buf, &w->pre, w->n, tvp);
 	if (!lo || !buf)
 		return;
 	w->spanned = 1;
-	w->span_off[0] = pre.span_off[0];
-	w->span_off[1] = pre.span_off[1];
-	w->span_off[2] = pre.span_off[2];
+	w->span_off[0] = w->pre.span_off[0];
+	w->span_off[1] = w->pre.span_off[1];
+	w->span_off[2] = w->pre.span_off[2];
 	off = (__u64)tvp - lo;
 	if (tvp && off <= SPAN_MAX - 16) {
 		span_words((__u64 *)w->tmo, buf, off, 2);
@@ -59,38 +62,41 @@ struct exit_args {
  */
 __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct exit_args *x)
 {
-	struct ready_walk w = {};
-	__u32 sys, passes, regs_n;
+	__u32 sys, passes, regs_n, zero = 0;
+	struct ready_walk *w = bpf_map_lookup_elem(&walks, &zero);
+	struct walk_ref r = { .w = w };
 
-	if (!s || !fl || !x)
+	if (!s || !fl || !x || !w)
 		return 0;
+	/* the events chunk at the end is written before it is read */
+	__builtin_memset(w, 0, offsetof(struct ready_walk, ev));
 	sys = x->sys;
-	w.tgid = x->tgid;
-	w.tid = x->tid;
-	w.call_seq = fl->call_seq;
+	w->tgid = x->tgid;
+	w->tid = x->tid;
+	w->call_seq = fl->call_seq;
 	if (sys == MUX_POLL || sys == MUX_PPOLL) {
-		w.want_events = fl->events_read;
-		walk_pollfds(&w, (void *)x->a0, fl->nfds);
-		fl->watched = w.failed ? WATCHED_UNKNOWN : w.watched;
+		w->want_events = fl->events_read;
+		walk_pollfds(&r, (void *)x->a0, fl->nfds);
+		fl->watched = w->failed ? WATCHED_UNKNOWN : w->watched;
 	} else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6)) {
-		w.uptr[0] = (void *)x->a1;
-		w.uptr[1] = (void *)x->a2;
-		w.uptr[2] = (void *)x->a3;
-		w.n = fl->nfds;
-		span_back(&w, (void *)x->a4);
-		bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &w, 0);
+		w->uptr[0] = (void *)x->a1;
+		w->uptr[1] = (void *)x->a2;
+		w->uptr[2] = (void *)x->a3;
+		w->n = fl->nfds;
+		span_back(w, (void *)x->a4);
+		bpf_loop(SET_MAX_CHUNKS * SET_CHUNK_WORDS, walk_select_word, &r, 0);
 	} else if (x->ret > 0 && is_epoll_wait(sys)) {
-		w.uptr[0] = (void *)x->a1;
-		w.n = x->ret;
-		bpf_loop(EPOLL_MAX_CHUNKS, walk_epoll_chunk, &w, 0);
-		s->unmapped += w.unmapped;
+		w->uptr[0] = (void *)x->a1;
+		w->n = x->ret;
+		bpf_loop(EPOLL_MAX_CHUNKS, walk_epoll_chunk, &r, 0);
+		s->unmapped += w->unmapped;
 	}
-	s->reports += w.reports;
-	s->rereports += w.rereports;
+	s->reports += w->reports;
+	s->rereports += w->rereports;
 	if (x->ret >= 0 && (sys == MUX_POLL || sys == MUX_PPOLL))
-		poll_rewrites(s, fl, &w);
+		poll_rewrites(s, fl, w);
 	else if (x->ret >= 0 && (sys == MUX_SELECT || sys == MUX_PSELECT6))
-		select_rewrites(s, fl, &w, (void *)x->a4, sys == MUX_PSELECT6);
+		select_rewrites(s, fl, w, (void *)x->a4, sys == MUX_PSELECT6);
 
 	if (!is_scan(sys) || fl->zero_timeout || fl->watched == WATCHED_UNKNOWN)
 		return 0;
@@ -98,11 +104,11 @@ __noinline int account_ready(struct mux_stats *s, struct inflight *fl, struct ex
 		return 0;
 	passes = 1 + fl->wakeups;
 	regs_n = fl->watched;
-	if (x->ret > 0 && passes == 1 && w.found) {
+	if (x->ret > 0 && passes == 1 && w->found) {
 		if (sys == MUX_POLL || sys == MUX_PPOLL) {
-			regs_n = w.before_first + !w.first_nval;
-		} else if (fl->first_valid && w.first < 1024) {
-			regs_n = fds_up_to(fl, w.first);
+			regs_n = w->before_first + !w->first_nval;
+		} else if (fl->first_valid && w->first < 1024) {
+			regs_n = fds_up_to(fl, w->first);
 		} else {
 			s->approx_regs++;
 		}

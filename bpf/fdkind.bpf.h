@@ -22,7 +22,8 @@
 __u64 eventfd_fop = 0;
 __s32 calib_fd = 0;		/* set by the loader before the test run */
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+/* 6.2+; weak, so older kernels load the probe-read path instead */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 static __always_inline __u32 kind_of(__u32 mode, __u64 fop)
 {
@@ -36,7 +37,8 @@ static __always_inline __u32 kind_of(__u32 mode, __u64 fop)
 
 /*
  * tp_btf: the table through BTF pointers (plain loads), one probe read for
- * the fd array's slot, then the file through a read-only cast (plain loads).
+ * the fd array's slot, then the file through a read-only cast (plain
+ * loads), or CO-RE probe reads where the kernel lacks the kfunc.
  */
 static __always_inline __u32 fd_kind_btf(int fd)
 {
@@ -47,6 +49,8 @@ static __always_inline __u32 fd_kind_btf(int fd)
 	if ((unsigned int)fd >= fdt->max_fds ||
 	    bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]) || !f)
 		return FD_OTHER;
+	if (!bpf_rdonly_cast)
+		return kind_of(BPF_CORE_READ(f, f_inode, i_mode), (__u64)BPF_CORE_READ(f, f_op));
 	f = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
 	return kind_of(f->f_inode->i_mode, (__u64)f->f_op);
 }

@@ -14,7 +14,9 @@
 
 #define SET_CHUNK_WORDS		16	/* 1024 fds per chunk, glibc's FD_SETSIZE */
 #define SET_MAX_CHUNKS		64	/* up to 65536 fds */
+#ifndef POLL_CHUNK
 #define POLL_CHUNK		128	/* pollfds per user read (~0.1 us each, any size) */
+#endif
 #define POLL_MAX_CHUNKS		512	/* up to 65536 pollfds */
 
 #define SPAN_MAX		512	/* select's sets and timeout read at once */
@@ -85,12 +87,18 @@ static __always_inline __u32 sets_bits(const struct scan_buf *buf, __u32 w, __u6
 	       popcount64(buf->sets[2][w] & mask);
 }
 
-static long scan_set_chunk(__u32 chunk, struct set_scan *s)
+/*
+ * One chunk of 1024 fds of each set: read (or taken from the span) and
+ * counted. A global function: the verifier checks its body once, not once
+ * per bpf_loop iteration state (6.7+ re-walks static callbacks until their
+ * states converge, which ran past the 1M-instruction limit).
+ */
+__noinline int set_chunk(__u32 chunk, struct set_scan *s)
 {
 	__u32 zero = 0, first = chunk * SET_CHUNK_WORDS, words, w, k;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
 
-	if (!buf || first * 64 >= s->nbits)
+	if (!buf || !s || first * 64 >= s->nbits)
 		return 1;
 	words = (s->nbits - first * 64 + 63) / 64;
 	if (words > SET_CHUNK_WORDS)
@@ -121,6 +129,11 @@ static long scan_set_chunk(__u32 chunk, struct set_scan *s)
 		s->bits += sets_bits(buf, w, mask);
 	}
 	return 0;
+}
+
+static long walk_set_chunk(__u32 chunk, struct set_scan *s)
+{
+	return set_chunk(chunk, s) ? 1 : 0;
 }
 
 /*
@@ -161,27 +174,21 @@ static __always_inline __u64 read_span(struct scan_buf *buf, struct set_scan *s,
  * Returns the fds in any set, WATCHED_UNKNOWN if a set could not be read;
  * *bits: the bits set, summed over the sets (an fd in two sets counts 2).
  */
-static __always_inline __u32 count_select_fds(struct set_scan *pre, __u32 nbits, const void *in,
-					      const void *out, const void *ex, __u32 *bits)
+static __always_inline __u32 count_select_fds(struct set_scan *s, __u32 nbits, __u32 *bits)
 {
-	struct set_scan s = { .sets = { in, out, ex }, .nbits = nbits };
-
-	if (pre && pre->spanned) {
-		s.spanned = true;
-		s.span_off[0] = pre->span_off[0];
-		s.span_off[1] = pre->span_off[1];
-		s.span_off[2] = pre->span_off[2];
-	}
-
+	/* s: read_span's, with the sets and where the span put them */
+	s->nbits = nbits;
+	s->count = s->bits = 0;
+	s->failed = false;
 	if (nbits > SET_MAX_CHUNKS * SET_CHUNK_WORDS * 64)
 		return WATCHED_UNKNOWN;
 	/* up to 1024 fds (glibc's fd_set) in one pass, without bpf_loop's calls */
 	if (nbits <= SET_CHUNK_WORDS * 64)
-		scan_set_chunk(0, &s);
+		set_chunk(0, s);
 	else
-		bpf_loop(SET_MAX_CHUNKS, scan_set_chunk, &s, 0);
-	*bits = s.bits;
-	return s.failed ? WATCHED_UNKNOWN : s.count;
+		bpf_loop(SET_MAX_CHUNKS, walk_set_chunk, s, 0);
+	*bits = s->bits;
+	return s->failed ? WATCHED_UNKNOWN : s->count;
 }
 
 #endif

@@ -42,6 +42,26 @@ struct ready_walk {
 	__u32 spanned;		/* the sets' first chunk is in scan_buf.span */
 	__u32 tmo_spanned;	/* tmo holds the timeout as the kernel left it */
 	__s64 tmo[2];
+	struct set_scan pre;	/* read_span's: where it put each set */
+	/* epoll: one chunk of events, as read (not cleared per call) */
+	struct { __u32 events; __u64 data; } __attribute__((packed)) ev[EPOLL_CHUNK];
+};
+
+/*
+ * A walk's state lives in a per-CPU slot, not on the stack: the exit
+ * program, account_ready, a callback, a chunk and fd_ready stacked up past
+ * the 512 bytes a kernel without private stacks allows (6.12: 560).
+ * bpf_loop takes a stack pointer, so its callbacks get the slot through one.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ready_walk);
+} walks SEC(".maps");
+
+struct walk_ref {
+	struct ready_walk *w;
 };
 
 /*
@@ -49,10 +69,13 @@ struct ready_walk {
  * if untracked. A global function: the verifier checks it once, not once
  * per bit of every set it is called from.
  */
+/* A new fd's row; in .rodata, not on the stack (the stack budget is tight here) */
+static const struct fd_state fd_state_zero;
+
 __noinline int fd_ready(__u32 tgid, __u32 tid, __u64 call_seq, __s32 fd)
 {
 	struct fd_key key = { .tgid = tgid, .fd = fd };
-	struct fd_state zero = {}, *st = lookup_or_try_init(&fds, &key, &zero);
+	struct fd_state *st = lookup_or_try_init(&fds, &key, &fd_state_zero);
 	int rereport = 0;
 
 	if (!st) {
@@ -134,15 +157,18 @@ __noinline int select_word(__u32 word, struct ready_walk *w)
 
 /*
  * One read per chunk of pollfds: count the watched ones and the ready ones.
- * The loop keeps its counts in registers (idle entries are the common case)
- * and sums the events only on the calls P1 checks.
+ * The counts go straight to the walk's memory, not to registers: kernels
+ * before 6.4 mark every scalar precise once one must be (their precision
+ * tracking stops at subprogram calls), so counters held in registers make
+ * every path's state unique and the verifier ran past its 1M instructions
+ * (Debian's 6.1). Memory the verifier does not track; loads and stores
+ * cost next to nothing.
  */
 __noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 {
-	__u32 zero = 0, first = chunk * POLL_CHUNK, i, watched = 0, before = 0, rset = 0;
+	__u32 zero = 0, first = chunk * POLL_CHUNK, i;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
-	__u64 n, size, sum = 0;
-	bool found;
+	__u64 n, size;
 
 	if (!buf || !w || first >= w->n)
 		return 1;
@@ -156,22 +182,22 @@ __noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 		w->failed = true;
 		return 1;
 	}
-	found = w->found;
 	for (i = 0; i < POLL_CHUNK && i < n; i++) {
 		__s16 revents = buf->pfds[i].revents;
 
 		if (w->want_events)
-			sum += events_term(first + i, buf->pfds[i].events);
-		rset += revents != 0;
+			w->events_sum += events_term(first + i, buf->pfds[i].events);
+		if (revents)
+			w->revents_set++;
 		if (buf->pfds[i].fd < 0)
 			continue;
-		watched++;
+		w->watched++;
 		if (!revents) {
-			before += !found;
+			if (!w->found)
+				w->before_first++;
 			continue;
 		}
-		if (!found) {
-			found = true;
+		if (!w->found) {
 			w->found = 1;
 			w->first = first + i;
 			w->first_nval = revents & POLLNVAL;
@@ -179,16 +205,11 @@ __noinline int poll_chunk(__u32 chunk, struct ready_walk *w)
 		report_fd(w, buf->pfds[i].fd);
 	}
 	w->reread += n;
-	w->events_sum += sum;
-	w->revents_set += rset;
-	w->watched += watched;
-	w->before_first += before;
 	return 0;
 }
 
 __noinline int epoll_chunk(__u32 chunk, struct ready_walk *w)
 {
-	struct { __u32 events; __u64 data; } __attribute__((packed)) ev[EPOLL_CHUNK];
 	struct epdata_key key = {};
 	__u32 first = chunk * EPOLL_CHUNK, i;
 	__u64 n, size;
@@ -200,13 +221,13 @@ __noinline int epoll_chunk(__u32 chunk, struct ready_walk *w)
 	n = w->n - first;
 	if (n > EPOLL_CHUNK)
 		n = EPOLL_CHUNK;
-	size = n * sizeof(ev[0]);
-	if (size > sizeof(ev))
-		size = sizeof(ev);
-	if (bpf_probe_read_user(ev, size, w->uptr[0] + first * sizeof(ev[0])))
+	size = n * sizeof(w->ev[0]);
+	if (size > sizeof(w->ev))
+		size = sizeof(w->ev);
+	if (bpf_probe_read_user(w->ev, size, w->uptr[0] + first * sizeof(w->ev[0])))
 		return 1;
 	for (i = 0; i < EPOLL_CHUNK && i < n; i++) {
-		key.data = ev[i].data;
+		key.data = w->ev[i].data;
 		fd = bpf_map_lookup_elem(&epdata, &key);
 		if (fd)
 			report_fd(w, *fd);
@@ -225,13 +246,15 @@ __noinline int epoll_chunk(__u32 chunk, struct ready_walk *w)
 
 static __always_inline __u32 poll_count_watched(const void *ufds, __u32 nfds)
 {
-	__u64 pfds[POLL_FAST];	/* fd in the low 32 bits, then events, revents */
-	__u32 i, watched = 0;
+	__u32 zero = 0, i, watched = 0;
+	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
 
-	if (bpf_probe_read_user(pfds, (nfds & (POLL_FAST - 1)) * 8 ?: POLL_FAST * 8, ufds))
+	/* in the scan buffer: 128 bytes on the stack would not fit the budget */
+	if (!buf || bpf_probe_read_user(buf->pfds, (nfds & (POLL_FAST - 1)) * 8 ?: POLL_FAST * 8,
+					ufds))
 		return WATCHED_UNKNOWN;
 	for (i = 0; i < POLL_FAST; i++)
-		watched += i < nfds ? ((__u32)pfds[i] >> 31) ^ 1 : 0;
+		watched += i < nfds ? ((__u32)buf->pfds[i].fd >> 31) ^ 1 : 0;
 	return watched;
 }
 
@@ -240,24 +263,26 @@ static __always_inline __u32 poll_count_watched(const void *ufds, __u32 nfds)
  * until the states of its context converge; a global function's body is
  * checked once instead.
  */
-static long walk_select_word(__u32 word, struct ready_walk *w)
+static long walk_select_word(__u32 word, struct walk_ref *r)
 {
-	return select_word(word, w) ? 1 : 0;
+	return select_word(word, r->w) ? 1 : 0;
 }
 
-static long walk_poll_chunk(__u32 chunk, struct ready_walk *w)
+static long walk_poll_chunk(__u32 chunk, struct walk_ref *r)
 {
-	return poll_chunk(chunk, w) ? 1 : 0;
+	return poll_chunk(chunk, r->w) ? 1 : 0;
 }
 
-static long walk_epoll_chunk(__u32 chunk, struct ready_walk *w)
+static long walk_epoll_chunk(__u32 chunk, struct walk_ref *r)
 {
-	return epoll_chunk(chunk, w) ? 1 : 0;
+	return epoll_chunk(chunk, r->w) ? 1 : 0;
 }
 
 /* poll and ppoll at exit: fds watched, ready fds, first ready entry */
-static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds, __u32 nfds)
+static __always_inline void walk_pollfds(struct walk_ref *r, const void *ufds, __u32 nfds)
 {
+	struct ready_walk *w = r->w;
+
 	w->uptr[0] = ufds;
 	w->n = nfds;
 	if (nfds > POLL_MAX_CHUNKS * POLL_CHUNK)
@@ -265,7 +290,7 @@ static __always_inline void walk_pollfds(struct ready_walk *w, const void *ufds,
 	else if (nfds <= POLL_CHUNK)
 		poll_chunk(0, w);
 	else
-		bpf_loop(POLL_MAX_CHUNKS, walk_poll_chunk, w, 0);
+		bpf_loop(POLL_MAX_CHUNKS, walk_poll_chunk, r, 0);
 }
 
 #endif

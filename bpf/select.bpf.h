@@ -73,8 +73,7 @@ __noinline int enter_select(struct inflight *fl, struct select_args *a)
 		select_copies(fl, a->n, a->in, a->out, a->ex, (void *)a->tvp, NULL,
 			      (void *)a->sigpack);
 	}
-	watched = count_select_fds(&pre, fl->nfds, (void *)a->in, (void *)a->out, (void *)a->ex,
-				   &bits);
+	watched = count_select_fds(&pre, fl->nfds, &bits);
 	fl->set_bits = bits;
 	keep_first_set(fl, fl->nfds, watched);
 	fl->watched = watched;

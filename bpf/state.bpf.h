@@ -65,6 +65,20 @@ static __always_inline __u64 *traced_word(__u32 tgid)
 }
 
 /*
+ * A fork sets the child's bit. Adding a bit known clear is or-ing it, and
+ * an atomic add without fetch is what 5.10's verifier takes (atomic or
+ * came in 5.12). Two events setting the same clear bit at once would need
+ * two forks of one child: none.
+ */
+static __always_inline void set_traced_bit(__u32 tgid)
+{
+	__u64 bit = 1ULL << (tgid & 63), *word = traced_word(tgid);
+
+	if (!(*word & bit))
+		__sync_fetch_and_add(word, bit);
+}
+
+/*
  * One process: a compare against a constant, the cost every process on the
  * machine pays per syscall. Several: one bit instead.
  */

@@ -46,11 +46,16 @@ static __always_inline struct mux_stats *stats_fast_of(struct inflight *fl, __u3
 }
 
 /* The row of thread tid for sys; NULL (and counted) when the hash is full */
+/*
+ * slots: the array slots may be used. They are handed out by an atomic
+ * fetch-and-add, an instruction 5.10 refuses wherever it stands, even in
+ * dead code: its programs are built without them (the hash holds every row).
+ */
 static __always_inline struct mux_stats *stats_of(struct inflight *fl, __u32 tid, __u32 tgid,
-						  __u32 sys)
+						  __u32 sys, bool slots)
 {
 	struct stats_key key = { .tid = tid, .sys = sys };
-	struct mux_stats *s = stats_fast_of(fl, tid, tgid, sys);
+	struct mux_stats *s = slots ? stats_fast_of(fl, tid, tgid, sys) : NULL;
 
 	if (s)
 		return s;

@@ -16,7 +16,9 @@ LOADGEN = os.path.join(ROOT, "loadgen", "bin", "loadgen")
 OUR_PROGS = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw",
              "sched_switch_bt", "sched_waking_bt", "pollwait_fentry", "sock_poll_fentr",
              "ep_queue_fentry", "pollwake_fentry", "pollwait_kprobe", "sock_poll_kprob",
-             "ep_queue_kprobe", "pollwake_kprobe", "process_fork", "calibrate_event"}
+             "ep_queue_kprobe", "pollwake_kprobe", "process_fork", "calibrate_event",
+             "sys_enter_light", "sys_exit_light_", "sys_exit_compat", "sched_switch_pr",
+             "record_fork", "record_exit"}
 
 
 def prog(name):

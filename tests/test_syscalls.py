@@ -6,13 +6,15 @@ from the return values it got; every figure must match both that tally and
 the plan written here.
 """
 import json
+import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import unittest
 
-from helpers import IOTRACE, assert_detached, attach, launch, last_json_line, prog, \
+from helpers import IOTRACE, ROOT, assert_detached, attach, launch, last_json_line, prog, \
     wait_for_line
 from servers_util import Server, loadgen
 
@@ -58,8 +60,14 @@ def tally_figures(t, plan):
                 unknown=plan["unknown"], ready=t["ready"])
 
 
-def check(report, out, name, plan, attached):
-    tally = last_json_line(out)
+# the reads and writes a run makes besides the planned calls: the loader's
+# pread64 and reads, the tally's write (reported apart)
+IO_SEEN = {"read", "pread64", "write"}
+
+
+def check_row(report, tally, name, plan):
+    """One wait's row (and its thread's) against the plan, and the workload's
+    own tally against the plan."""
     assert tally_figures(tally, plan) == plan, f"workload did not run as planned: {tally}"
     s = report["syscalls"][name]
     assert figures(s) == plan, f"{name}: iotrace {figures(s)} != planned {plan}"
@@ -76,35 +84,48 @@ def check(report, out, name, plan, attached):
     assert len(report["threads"]) == 1
     assert report["threads"][0]["tid"] == report["target"]["pid"]
     assert figures(report["threads"][0]["syscalls"][name]) == plan
-    assert report["ended_by"] == "target exited"
-    assert report["target"]["launched"] == (not attached)
-    # reads and writes (the loader's pread64 and reads, the tally's write) are reported apart
-    others = set(report["syscalls"]) - {name, "read", "pread64", "write"} - {
+
+
+def check_run(report, attached, names, io=IO_SEEN):
+    """How the run ended, and no syscall reported but the waits planned
+    (names), epoll_ctl and the reads and writes io."""
+    assert report["ended_by"] == "target exited", report["ended_by"]
+    assert report["target"]["launched"] == (not attached), report["target"]
+    others = set(report["syscalls"]) - set(names) - set(io) - {
         k for k in report["syscalls"] if k.startswith("epoll_ctl")}
-    assert not others, f"unexpected syscalls reported: {others}"
+    assert not others, f"unexpected syscalls reported: {sorted(others)}"
+
+
+def check(report, out, name, plan, attached):
+    check_row(report, last_json_line(out), name, plan)
+    check_run(report, attached, {name})
     if name.startswith("epoll"):
         check_epoll_ctl(report, attached)
 
 
-def check_epoll_ctl(report, attached):
-    """Launched, iotrace sees the 3 setup ADDs; attached, /proc fdinfo has them."""
+def check_epoll_ctl(report, attached, n=1):
+    """Each of the n epoll scenarios: launched, iotrace sees its 3 setup ADDs;
+    attached, /proc fdinfo has them."""
     ctl = {k: (v["calls"], v["failed"], v["errno"]) for k, v in report["syscalls"].items()
            if k.startswith("epoll_ctl")}
-    adds = 1 if attached else 4
-    assert ctl == {"epoll_ctl(ADD)": (adds, 1, {"EEXIST": 1}),
-                   "epoll_ctl(MOD)": (1, 0, {}),
-                   "epoll_ctl(DEL)": (1, 0, {}),
-                   "epoll_ctl(bad op)": (1, 1, {"EINVAL": 1})}, ctl
+    adds = n if attached else 4 * n
+    assert ctl == {"epoll_ctl(ADD)": (adds, n, {"EEXIST": n}),
+                   "epoll_ctl(MOD)": (n, 0, {}),
+                   "epoll_ctl(DEL)": (n, 0, {}),
+                   "epoll_ctl(bad op)": (n, n, {"EINVAL": n})}, ctl
     if attached:
-        assert report["epoll_at_attach"] == {"epoll_fds": 1, "registrations": 3,
-                                             "unreadable": 0}
+        assert report["epoll_at_attach"] == {"epoll_fds": n, "registrations": 3 * n,
+                                             "unreadable": 0}, report["epoll_at_attach"]
+
+
+# the plan of each wait's scenario (tests/progs/mux_calls.c)
+PLANS = {"select": SELECT_PLAN, "pselect6": SELECT_PLAN, "poll": POLL_PLAN,
+         "ppoll": POLL_PLAN, "epoll_wait": EPOLL_PLAN, "epoll_pwait": EPOLL_PLAN,
+         "epoll_pwait2": EPOLL_PLAN}
 
 
 def make_tests():
-    plans = {"select": SELECT_PLAN, "pselect6": SELECT_PLAN, "poll": POLL_PLAN,
-             "ppoll": POLL_PLAN, "epoll_wait": EPOLL_PLAN, "epoll_pwait": EPOLL_PLAN,
-             "epoll_pwait2": EPOLL_PLAN}
-    for name, plan in plans.items():
+    for name, plan in PLANS.items():
         def launched(name=name, plan=plan):
             report, out, _ = launch([prog("mux_calls"), name])
             check(report, out, name, plan, attached=False)
@@ -118,6 +139,44 @@ def make_tests():
 
 
 make_tests()
+
+
+def kernel_oracles(*args):
+    """tests/kernel_oracles.py ARGS --json: (exit status, stdout lines, its JSON)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "kernel_oracles.py")] +
+                           list(args) + ["--json", out.name], capture_output=True, text=True,
+                           timeout=600)
+        return r.returncode, r.stdout.splitlines(), json.load(open(out.name))
+
+
+def test_kernel_oracles_light_launched_and_attached_are_exact():
+    """The kernel matrix's oracle run (one iotrace run per mode and way, the
+    seven waits of mux_calls all in each), --light on this kernel: 14 cases,
+    each exact."""
+    rc, lines, res = kernel_oracles("--modes", "light")
+    assert rc == 0 and lines[-1] == "kernel oracles: 14 passed, 0 failed", lines
+    assert res["kernel"] == os.uname().release
+    assert sorted((c["how"], c["syscall"]) for c in res["cases"] if c["mode"] == "light") == \
+        sorted((how, name) for how in ("launched", "attached") for name in PLANS), res
+    assert all(c["ok"] and not c["detail"] for c in res["cases"]), res["cases"]
+    assert lines[:-1] == [f"PASS light {c['how']} {c['syscall']}" for c in res["cases"]]
+
+
+def test_kernel_oracles_fail_every_case_of_a_run_that_fails():
+    """An iotrace that cannot load (here a stand-in that says so and exits 1):
+    every case of each run fails with its last line, and the script exits 1."""
+    said = "iotrace: failed to load BPF programs: Argument list too long"
+    with tempfile.TemporaryDirectory() as d:
+        fake = os.path.join(d, "iotrace")
+        with open(fake, "w") as f:
+            f.write(f"#!/bin/sh\necho starting >&2\necho '{said}' >&2\nexit 1\n")
+        os.chmod(fake, 0o755)
+        rc, lines, res = kernel_oracles("--iotrace", fake)
+    assert rc == 1 and lines[-1] == "kernel oracles: 0 passed, 28 failed", lines
+    assert {(c["mode"], c["ok"], c["detail"]) for c in res["cases"]} == \
+        {("full", False, said), ("light", False, said)}, res["cases"]
+    assert lines[0] == f"FAIL full launched select: {said}", lines
 
 
 def per_thread(report):

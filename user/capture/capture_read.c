@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/types.h>
+#include "record.h"
 #include "capture/capture.h"
 #include "capture/capture_cur.h"
-#include "record.h"
 
 int capture_header(struct capture *c, struct cur *p);
 

@@ -16,8 +16,8 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
-#include "capture/capture.h"
 #include "record.h"
+#include "capture/capture.h"
 #include "capture/recorder.h"
 
 #define BLOCK_BYTES	(256u << 10)	/* events per CAP_EVENTS record, at most */

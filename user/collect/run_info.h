@@ -91,6 +91,7 @@ struct run_info {
 	bool stacks;			/* --stacks */
 	bool light;			/* --light: what it leaves out is in light_left_out */
 	unsigned int time_every;	/* 1 call in this many timed (--light) */
+	char why_light[200];		/* full mode was asked for, did not load: why */
 };
 
 /* --light: the figures it does not measure, one phrase */

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <microhttpd.h>
-#include "metrics/metrics.h"
 #include "numparse.h"
 #include "collect/snapshot.h"
 #include "collect/wake_cache.h"
+#include "metrics/metrics.h"
 
 #define CT_TEXT		"text/plain; version=0.0.4; charset=utf-8"
 #define CT_OPENMETRICS	"application/openmetrics-text; version=1.0.0; charset=utf-8"

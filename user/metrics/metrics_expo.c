@@ -7,14 +7,16 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/types.h>
+#include "iotrace.h"
+#include "iotrace.skel.h"
 #include "collect/hist.h"
 #include "collect/ksyms.h"
 #include "collect/names.h"
 #include "collect/syscall_names.h"
+#include "collect/wake_cache.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_groups.h"
-#include "iotrace.skel.h"
-#include "collect/wake_cache.h"
 
 struct expo {
 	FILE *f;

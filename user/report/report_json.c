@@ -130,6 +130,8 @@ static json_object *report_object(const struct snapshot *snap, const struct run_
 	json_object_object_add(root, "probes", probes_json(run));
 	add_str(root, "mode", run->light ? "light" : "full");
 	if (run->light) {
+		if (run->why_light[0])
+			add_str(root, "mode_reason", run->why_light);
 		add_str(root, "not_measured", light_left_out);
 		/* 1 when -w: the recording needs every call's duration */
 		add_u64(root, "timed_one_in", run->time_every);

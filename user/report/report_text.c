@@ -187,6 +187,9 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct run_
 		run->sched ? ", tp_btf sched_switch+waking" : " (no sched tracepoints)",
 		run_exact_live(run) ? "" : "; tracepoints only");
 	print_exact(f, run);
+	if (run->light && run->why_light[0])
+		fprintf(f, "mode: light, full mode does not load on this kernel (%s)\n",
+			run->why_light);
 	if (run->light)
 		fprintf(f, "--light: not measured: %s\n", light_left_out);
 	report_cpu_text(f, run);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The run description, from the loader's state (main's side). */
+#include <stdio.h>
 #include <string.h>
+#include <linux/types.h>
+#include "iotrace.h"
 #include "collect/epoll_seed.h"
 #include "trace/deep_probes.h"
 #include "trace/describe.h"
-#include "iotrace.h"
 #include "trace/options.h"
 #include "trace/probes.h"
 #include "trace/target.h"
@@ -29,6 +31,10 @@ void run_info_probes(struct run_info *run, const struct probes *p, const struct 
 {
 	int i;
 
+	/* the mode that runs: full mode may have fallen back to the light programs */
+	run->light = p->light;
+	run->time_every = p->time_every;
+	snprintf(run->why_light, sizeof(run->why_light), "%s", p->why_light);
 	run->syscall_probe = p->flavour;
 	run->sched = p->sched;
 	for (i = 0; p->live[i] && i < (int)(sizeof(run->live) / sizeof(run->live[0])) - 1; i++)

@@ -29,6 +29,7 @@
 #include "report/output.h"
 #include "report/report.h"
 #include "report/report_html.h"
+#include "trace/check.h"
 #include "trace/deep_probes.h"
 #include "trace/describe.h"
 #include "trace/intervals.h"
@@ -174,6 +175,8 @@ int main(int argc, char **argv)
 		return replay_main(&opts);
 	if (opts.plot_spec)
 		return plot_main(opts.plot_spec, opts.html_path);
+	if (opts.check)
+		return check_main(&opts);
 	ntargets = opts.cmd ? 1 : opts.npids;
 	many = ntargets > 1 || opts.follow;
 	/* with JSON on stdout, keep stdout pure and send the text to stderr */

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/types.h>
-#include "compare/compare.h"
-#include "metrics/metrics.h"
 #include "numparse.h"
 #include "iotrace.h"
+#include "compare/compare.h"
+#include "metrics/metrics.h"
 #include "trace/options.h"
 
 #define OPT_BTF		1000
@@ -24,6 +24,7 @@
 #define OPT_RECORD_BUFFER 1012
 #define OPT_KEEP_RUNNING 1013
 #define OPT_LIGHT	1014
+#define OPT_CHECK	1015
 
 #define INTERVAL_MIN	0.01	/* s */
 
@@ -40,6 +41,7 @@ static const char doc[] =
 "       iotrace --compare REPORT.json REPORT.json...\n"
 "       iotrace -r CAPTURE [--from SECS] [--to SECS] [-j FILE] [--threads] [--stacks]\n"
 "       iotrace --plot SPEC.json --html OUT.html\n"
+"       iotrace --check [-j FILE]\n"
 "\n"
 "EXAMPLES:\n"
 "    iotrace -p 1234              # trace PID 1234 until Ctrl-C or its exit\n"
@@ -80,6 +82,9 @@ static const struct argp_option option_list[] = {
 	  "Room for N thread x syscall figures (default: 64 threads in array slots, then 65536); beyond it calls are counted as lost", 0 },
 	{ "light", OPT_LIGHT, NULL, 0,
 	  "For production: calls, errors, timeouts, fds ready and watched (from the arguments and epoll interest sets), sleeps and wakeups, IO by fd kind, latency from 1 call in " LIGHT_TIME_EVERY_STR " (drawn at random; every call with -w); no user-memory reads and no per-fd state (the report says what it leaves out)", 0 },
+	{ "check", OPT_CHECK, NULL, 0,
+	  "Tell what this kernel offers, which mode loads and each program's verifier figures; "
+	  "traces nothing (exit 0: full mode loads, 2: only --light, 1: none; -j FILE: JSON)", 0 },
 	{ "raw-tp", OPT_RAW_TP, NULL, 0,
 	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
@@ -209,6 +214,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIGHT:
 		opts->light = true;
 		break;
+	case OPT_CHECK:
+		opts->check = true;
+		break;
 	case OPT_RAW_TP:
 		opts->raw_tp = true;
 		break;
@@ -244,6 +252,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--plot SPEC and --html FILE go together, alone");
 		if (opts->plot_spec)
 			break;
+		if (opts->check) {
+			if (opts->npids || opts->cmd || opts->compare || opts->replay_path ||
+			    opts->record_path || opts->metrics || opts->light || opts->raw_tp)
+				argp_error(state, "--check traces nothing: it takes only -j FILE, -v and --btf");
+			break;
+		}
 		if (opts->compare) {
 			if (opts->npids)
 				argp_error(state, "--compare reads reports; it takes no -p");

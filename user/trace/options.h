@@ -30,6 +30,7 @@ struct options {
 	bool stacks;		/* --stacks: top waker stacks in the text report */
 	bool raw_tp;		/* --raw-tp: syscall programs as raw_tp, not tp_btf */
 	bool light;		/* --light: no user-memory reads, no per-fd state */
+	bool check;		/* --check: what loads on this kernel; no tracing */
 	bool metrics;		/* --metrics: serve Prometheus metrics at metrics_addr */
 	struct sockaddr_in metrics_addr;
 	const char *record_path;	/* -w: record a capture to this file */

@@ -10,10 +10,11 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
-#include "capture/capture.h"
-#include "report/output.h"
+#include <linux/types.h>
 #include "record.h"
+#include "capture/capture.h"
 #include "capture/window.h"
+#include "report/output.h"
 #include "report/report.h"
 #include "report/report_html.h"
 #include "trace/replay.h"

@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include "iotrace.h"
 #include "iotrace.skel.h"
-#include "trace/fd_kinds.h"
+#include "kernel/fd_kinds.h"
 
 int fd_kinds_calibrate(struct iotrace_bpf *skel)
 {
