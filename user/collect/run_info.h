@@ -92,6 +92,11 @@ struct run_info {
 	bool light;			/* --light: what it leaves out is in light_left_out */
 	unsigned int time_every;	/* 1 call in this many timed (--light) */
 	char why_light[200];		/* full mode was asked for, did not load: why */
+
+	/* -r: what the figures cover (set by the replay, read by every report) */
+	bool from_events;		/* rebuilt from the recorded events, not the final snapshot */
+	bool windowed;			/* --from/--to: a window of the recording */
+	double window_from_s, window_to_s;	/* seconds from its start, when windowed */
 };
 
 /* --light: the figures it does not measure, one phrase */
