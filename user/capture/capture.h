@@ -52,6 +52,9 @@ enum cap_hdr_tag {
 	HDR_STATS_LAYOUT = 10,		/* fields of struct mux_stats: name, offset, size, n */
 	HDR_FOLLOW = 11,		/* u32 0/1 */
 	HDR_LAUNCHED = 12,		/* u32 0/1 */
+	HDR_LIGHT = 13,			/* u64 0/1: the light programs ran (absent: full) */
+	HDR_TIME_EVERY = 14,		/* u64: 1 call in this many timed (absent: 1) */
+	HDR_WHY_LIGHT = 15,		/* str: full mode was asked for, did not load: why */
 };
 
 /* Run tags (CAP_RUN): struct run_info field by field */
@@ -111,8 +114,12 @@ struct capture {
 	struct cap_counts counts;
 	/* what was read, and where it broke */
 	__u64 events, calls, procs;
-	__u64 last_ts;
+	__u64 end_ts;			/* the latest end of an event read (ns, the events' clock) */
+	__u32 last_snap;		/* the last CAP_RUN..CAP_ALLSYS type read: they come in order */
+	bool have_tid;			/* last_tid is set: tids increase through CAP_THREADS */
+	__u32 last_tid;
 	bool broken;
+	const char *why;		/* what did not add up, for the message, or NULL */
 	__u64 broken_at;		/* byte offset in the uncompressed stream */
 	char error[160];
 };
@@ -124,9 +131,12 @@ typedef void (*capture_event_fn)(void *ctx, const struct capture *c, const struc
 
 /*
  * Read a capture from fd (a gzip stream, or the same bytes uncompressed);
- * path names it in messages. 0: complete; 1: broken (c->error says where,
- * what came before it is in c); -errno: not a capture at all (message
- * printed). Never reads past a record's length.
+ * path names it in messages. 0: complete and consistent (each record of a
+ * kind once, threads each once, as many events as the end record counts:
+ * doc/capture-format.md, Consistency); 1: broken (c->error says where,
+ * what came before it is in c); -errno: not a capture at all, or not
+ * readable (message printed). Never reads past a record's length, never
+ * allocates more than the bytes read justify.
  */
 int capture_read_fd(int fd, const char *path, struct capture *c, capture_event_fn fn, void *ctx);
 int capture_read(const char *path, struct capture *c, capture_event_fn fn, void *ctx);
@@ -136,9 +146,14 @@ void capture_free(struct capture *c);
 struct cur;
 int capture_layout(struct capture *c, struct cur *v);
 int capture_snap_record(struct capture *c, __u32 type, struct cur *p);
+/* capture_check.c: after a record of rows, each key once; 0, -EINVAL (c->why), -ENOMEM */
+int capture_check_rows(struct capture *c, __u32 type);
 /* after CAP_END: totals, wake classes, symbol table; have_snapshot */
 void capture_snap_finish(struct capture *c);
 void capture_snap_free(struct capture *c);
+
+/* The recording's end, seconds from its start: its last event's end, or its duration */
+double capture_end_s(const struct capture *c);
 
 /* Writing (capture_write.c): the framing over a gzFile */
 struct capbuf {
@@ -154,7 +169,9 @@ void capbuf_tag(struct capbuf *b, __u16 tag, const void *data, __u32 n);
 void capbuf_tag_str(struct capbuf *b, __u16 tag, const char *s);
 void capbuf_tag_u64(struct capbuf *b, __u16 tag, __u64 v);
 void capbuf_free(struct capbuf *b);
-/* one record {type, len, payload}; 0 or -EIO */
+/* zlib's error as -errno: the system's (ENOSPC...) when a write or read failed */
+int capture_gz_errno(gzFile gz, int saved_errno);
+/* one record {type, len, payload}; 0 or -errno */
 int capture_put_record(gzFile gz, __u32 type, const struct capbuf *b);
 /* the magic and version */
 int capture_put_magic(gzFile gz);

@@ -44,14 +44,42 @@ static int check_syscalls(struct cur *v)
 	return off == v->n ? 0 : -EINVAL;
 }
 
+/* A tag that says one thing says it once: a second one is a spliced file (tags < 64) */
+static bool once(__u64 *seen, __u16 tag)
+{
+	if (tag >= 64)
+		return true;
+	if (*seen & (1ull << tag))
+		return false;
+	*seen |= 1ull << tag;
+	return true;
+}
+
+/* The mode (header tags 13-15): absent in files before them, which were full */
+static int check_mode(const struct run_info *r)
+{
+	if (!r->time_every || r->time_every > 1u << 20)
+		return -EINVAL;
+	/* full mode times every call and has no reason to be light */
+	if (!r->light && (r->time_every != 1 || r->why_light[0]))
+		return -EINVAL;
+	return 0;
+}
+
 int capture_header(struct capture *c, struct cur *p)
 {
 	struct cur v;
 	__u16 tag;
+	__u64 seen = 0;
 	bool syscalls = false;
 	int err = 0;
 
+	c->run.time_every = 1;
 	while (!err && cur_tag(p, &tag, &v)) {
+		if (!once(&seen, tag)) {
+			c->why = "a tag twice";
+			return -EINVAL;
+		}
 		switch (tag) {
 		case HDR_IOTRACE_VERSION:
 			cur_str(&v, c->version, sizeof(c->version));
@@ -100,9 +128,25 @@ int capture_header(struct capture *c, struct cur *p)
 		case HDR_LAUNCHED:
 			c->launched = cur_val_u64(&v);
 			break;
+		case HDR_LIGHT:
+			c->run.light = cur_val_u64(&v);
+			break;
+		case HDR_TIME_EVERY: {
+			__u64 n = cur_val_u64(&v);
+
+			c->run.time_every = n <= 1u << 20 ? n : 0;
+			break;
+		}
+		case HDR_WHY_LIGHT:
+			cur_str(&v, c->run.why_light, sizeof(c->run.why_light));
+			break;
 		}
 		if (v.bad)
 			err = -EINVAL;
+	}
+	if (!err && !p->bad && check_mode(&c->run)) {
+		c->why = "the mode does not add up";
+		err = -EINVAL;
 	}
 	if (p->bad || !syscalls || !c->layout)
 		err = -EINVAL;
@@ -147,9 +191,16 @@ int capture_run_record(struct capture *c, struct cur *p)
 	struct run_info *r = &c->run;
 	struct cur v;
 	int names = 0, counts = 0;
+	__u64 seen = 0;
 	__u16 tag;
 
 	while (cur_tag(p, &tag, &v)) {
+		/* one field, one tag; these three repeat */
+		if (tag != RUN_EXACT_NAME && tag != RUN_EXACT_COUNT && tag != RUN_PROC_CPU &&
+		    !once(&seen, tag)) {
+			c->why = "a tag twice";
+			return -EINVAL;
+		}
 		switch (tag) {
 		case RUN_PID:
 			r->pid = cur_val_u64(&v);

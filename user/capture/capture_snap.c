@@ -78,16 +78,23 @@ static void read_stats(const struct capture *c, struct cur *p, struct mux_stats 
 	p->off += c->stats_size;
 }
 
-/* Threads come in chunks (CAP_THREADS repeats): each appends to the snapshot */
+/*
+ * Threads come in chunks (CAP_THREADS repeats): each appends to the
+ * snapshot. The writer's snapshot is sorted by tid, so tids increase
+ * through the chunks: a thread twice (a chunk repeated) would count twice.
+ * Each thread has a row, so the count is checked against the bytes
+ * before anything is allocated.
+ */
 static int read_threads(struct capture *c, struct cur *p)
 {
 	struct snapshot *snap = &c->snap;
-	__u32 n = cur_count(p, 28), i, s;
+	__u32 n, i, s;
 	void *grown;
 
 	if (!c->layout)
 		return -EINVAL;
-	if (snap->nthreads + n > CAP_MAX_THREADS)
+	n = cur_count(p, 28 + c->stats_size);
+	if (n > CAP_THREADS_CHUNK || snap->nthreads + n > CAP_MAX_THREADS)
 		return -EINVAL;
 	grown = realloc(snap->threads, (snap->nthreads + n + 1) * sizeof(*snap->threads));
 	if (!grown)
@@ -105,6 +112,12 @@ static int read_threads(struct capture *c, struct cur *p)
 		/* a thread is in the snapshot because it has a row */
 		if (!t->present || t->present >> MUX_NR)
 			p->bad = true;
+		if (c->have_tid && t->tid <= c->last_tid) {
+			c->why = "a thread twice, or threads out of order";
+			p->bad = true;
+		}
+		c->have_tid = true;
+		c->last_tid = t->tid;
 		for (s = 0; s < MUX_NR && !p->bad; s++)
 			if (t->present & (1u << s))
 				read_stats(c, p, &t->sys[s]);
@@ -295,6 +308,8 @@ int capture_snap_record(struct capture *c, __u32 type, struct cur *p)
 		err = read_epolls(c, p);
 		break;
 	}
+	if (!err && !p->bad)
+		err = capture_check_rows(c, type);
 	return err ? err : p->bad ? -EINVAL : 0;
 }
 

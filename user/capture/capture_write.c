@@ -63,26 +63,48 @@ void capbuf_free(struct capbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/*
+ * zlib keeps the error of a failed write(2) or read(2) as Z_ERRNO and
+ * leaves errno as the call set it: saved_errno, read right after the
+ * failing gz call, is the system's reason (ENOSPC on a full disk). Any
+ * other zlib error is EIO.
+ */
+int capture_gz_errno(gzFile gz, int saved_errno)
+{
+	int zerr = Z_OK;
+
+	gzerror(gz, &zerr);
+	if (zerr == Z_ERRNO && saved_errno > 0)
+		return -saved_errno;
+	return zerr == Z_MEM_ERROR ? -ENOMEM : -EIO;
+}
+
+/* n bytes through zlib: 0 or -errno */
+static int put(gzFile gz, const void *p, size_t n)
+{
+	errno = 0;
+	if (n && gzwrite(gz, p, n) != (int)n)
+		return capture_gz_errno(gz, errno);
+	return 0;
+}
+
 int capture_put_record(gzFile gz, __u32 type, const struct capbuf *b)
 {
 	__u32 hdr[2] = { type, b->len };
+	int err;
 
 	if (b->oom || b->len > CAP_MAX_RECORD)
 		return -ENOMEM;
-	if (gzwrite(gz, hdr, sizeof(hdr)) != sizeof(hdr))
-		return -EIO;
-	if (b->len && gzwrite(gz, b->p, b->len) != (int)b->len)
-		return -EIO;
-	return 0;
+	err = put(gz, hdr, sizeof(hdr));
+	return err ? err : put(gz, b->p, b->len);
 }
 
 int capture_put_magic(gzFile gz)
 {
 	__u32 version[2] = { CAP_VERSION, 0 };
+	int err = put(gz, CAP_MAGIC, 8);
 
-	if (gzwrite(gz, CAP_MAGIC, 8) != 8 || gzwrite(gz, version, sizeof(version)) != 8)
-		return -EIO;
-	return 0;
+	return err ? err : put(gz, version, sizeof(version));
 }
 
 /* The field list of struct mux_stats, so a reader maps rows by name */

@@ -64,10 +64,12 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static void flush_block(struct recorder *r)
 {
+	int err;
+
 	if (!r->block.len)
 		return;
-	if (!r->err && capture_put_record(r->gz, CAP_EVENTS, &r->block))
-		r->err = errno ? errno : EIO;
+	if (!r->err && (err = capture_put_record(r->gz, CAP_EVENTS, &r->block)))
+		r->err = -err;
 	r->block.len = 0;
 }
 
@@ -139,6 +141,11 @@ static void put_head(struct capbuf *b, const struct record_head *h)
 	capbuf_tag_u64(b, HDR_START_MONO, clock_ns(CLOCK_MONOTONIC));
 	capbuf_tag_u64(b, HDR_FOLLOW, h->follow);
 	capbuf_tag_u64(b, HDR_LAUNCHED, h->launched);
+	/* the mode is known from the start: a file cut before its snapshot still says it */
+	capbuf_tag_u64(b, HDR_LIGHT, h->light);
+	capbuf_tag_u64(b, HDR_TIME_EVERY, h->time_every);
+	if (h->light && h->why_light && h->why_light[0])
+		capbuf_tag_str(b, HDR_WHY_LIGHT, h->why_light);
 	capture_put_layout(b);
 	b->oom |= l.oom;
 	capbuf_free(&l);
@@ -201,7 +208,7 @@ static void print_counts(const struct recorder *r)
 
 int recorder_finish(struct recorder *r, const struct snapshot *snap, const struct run_info *run)
 {
-	int err;
+	int err, zerr;
 
 	stop_thread(r);
 	/* what the programs submitted before counting stopped */
@@ -210,8 +217,11 @@ int recorder_finish(struct recorder *r, const struct snapshot *snap, const struc
 	r->counts.calls_dropped = r->skel->bss->record_drops;
 	r->counts.procs_dropped = r->skel->bss->record_proc_drops;
 	err = r->err ? -r->err : capture_put_final(r->gz, snap, run, &r->counts);
-	if (gzclose(r->gz) != Z_OK && !err)
-		err = -EIO;
+	/* the last buffered bytes go out here: a full disk says so (ENOSPC), not EIO */
+	errno = 0;
+	zerr = gzclose(r->gz);
+	if (zerr != Z_OK && !err)
+		err = zerr == Z_ERRNO && errno > 0 ? -errno : -EIO;
 	r->gz = NULL;
 	if (err)
 		fprintf(stderr, "iotrace: failed to write %s: %s\n", r->path, strerror(-err));

@@ -24,6 +24,9 @@ struct record_head {
 	const char *comm;
 	const char *const *live;	/* NULL-terminated */
 	bool follow, launched;
+	bool light;			/* the mode that runs (trace/probes.h) */
+	unsigned int time_every;
+	const char *why_light;		/* "" unless full mode fell back */
 };
 
 /* Create the file (before tracing, so a bad path fails early); NULL: printed */

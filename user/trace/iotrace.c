@@ -207,7 +207,8 @@ int main(int argc, char **argv)
 		deep_start(&deep, target->pid, opts.btf_path);
 	if (rec) {
 		struct record_head h = { argp_program_version, argc, argv, pids, ntargets,
-					 target->comm, probes.live, opts.follow, opts.cmd != NULL };
+					 target->comm, probes.live, opts.follow, opts.cmd != NULL,
+					 probes.light, probes.time_every, probes.why_light };
 
 		if (recorder_start(rec, probes.skel, &h))
 			goto cleanup;

@@ -47,6 +47,10 @@ static void run_from_header(struct run_info *run, const struct capture *c)
 	run->not_tried = "replay of a partial capture";
 	for (i = 0; i < DEEP_NR; i++)
 		run->exact_names[i] = "?";
+	/* the mode is in the header (full in files before it said) */
+	run->light = c->run.light;
+	run->time_every = c->run.time_every;
+	memcpy(run->why_light, c->run.why_light, sizeof(run->why_light));
 }
 
 static void print_counts(const struct capture *c, const char *path)
@@ -62,17 +66,41 @@ static void print_counts(const struct capture *c, const char *path)
 }
 
 /* Which figures a report from events has: said once, above it */
-static void print_window_note(FILE *f, const struct options *o, const struct window *w)
+static void print_window_note(FILE *f, const struct run_info *run)
 {
-	double end = w->last_ts > w->start_ns ? (w->last_ts - w->start_ns) / 1e9 : 0;
-
-	if (o->from_s || o->to_s)
-		fprintf(f, "window: %.3f s to %.3f s of the recording\n", o->from_s,
-			o->to_s && o->to_s < end ? o->to_s : end);
+	if (run->windowed)
+		fprintf(f, "window: %.3f s to %.3f s of the recording\n", run->window_from_s,
+			run->window_to_s);
 	fprintf(f, "from the events: calls, errors, timeouts, latency, fds watched and ready, "
 		"time asleep and on CPU, wakeups (class of each call's last waker); "
 		"kernel copies, registrations, readiness and fd tables need the "
 		"aggregates: not shown (0)\n");
+}
+
+/*
+ * --from/--to against the recording: a window that starts at or after its
+ * end is refused (1 line; 0 from what would be an empty report), one that
+ * ends after it is cut there, and said. false: refused.
+ */
+static bool place_window(struct run_info *run, const struct capture *c, const char *path,
+			 const struct options *o)
+{
+	double end = capture_end_s(c);
+
+	run->windowed = o->from_s || o->to_s;
+	if (!run->windowed)
+		return true;
+	if (o->from_s >= end) {
+		fprintf(stderr, "iotrace: %s: --from %.3f s is at or after the end of the "
+			"recording (%.3f s): no window there\n", path, o->from_s, end);
+		return false;
+	}
+	run->window_from_s = o->from_s;
+	run->window_to_s = o->to_s && o->to_s < end ? o->to_s : end;
+	if (o->to_s > end)
+		fprintf(stderr, "iotrace: %s: --to %.3f s is after the end of the recording: "
+			"the window ends at %.3f s\n", path, o->to_s, end);
+	return true;
 }
 
 int replay_report(int fd, const char *path, const struct options *o, FILE *text, FILE *json)
@@ -82,7 +110,6 @@ int replay_report(int fd, const char *path, const struct options *o, FILE *text,
 	struct capture c;
 	struct run_info run;
 	const struct snapshot *snap;
-	bool from_events;
 	int ret, err = 0;
 
 	w.tl = tl;
@@ -94,31 +121,31 @@ int replay_report(int fd, const char *path, const struct options *o, FILE *text,
 	if (c.broken)
 		fprintf(stderr, "iotrace: %s: %s: the report below is partial\n", path, c.error);
 	window_finish(&w, &c);
-	from_events = o->from_s || o->to_s || !c.have_snapshot;
 	if (c.have_snapshot)
 		run = c.run;
 	else
 		run_from_header(&run, &c);
 	run.all_threads = o->threads;
 	run.stacks = o->stacks;
+	if (!place_window(&run, &c, path, o)) {
+		err = 2;
+		goto out;
+	}
+	run.from_events = run.windowed || !c.have_snapshot;
 	snap = &c.snap;
-	if (from_events) {
+	if (run.from_events) {
 		snap = &w.snap;
 		/* the CPU times are the whole trace's: not a window's figure */
 		memset(&run.cpu, 0, sizeof(run.cpu));
 		run.cpus = NULL;
 		run.ncpus = 0;
 		run.cpu_unread = 0;
-		run.elapsed_s = w.last_ts > w.first_ts ? (w.last_ts - w.first_ts) / 1e9 : 0;
-		if (o->from_s || o->to_s) {
-			double end = w.last_ts > w.start_ns ? (w.last_ts - w.start_ns) / 1e9 : 0;
-
-			run.elapsed_s = (o->to_s && o->to_s < end ? o->to_s : end) - o->from_s;
-			if (run.elapsed_s < 0)
-				run.elapsed_s = 0;
-		}
+		if (run.windowed)
+			run.elapsed_s = run.window_to_s - run.window_from_s;
+		else
+			run.elapsed_s = w.last_ts > w.first_ts ? (w.last_ts - w.first_ts) / 1e9 : 0;
 		w.snap.ksyms = c.snap.ksyms;	/* borrowed for --stacks */
-		print_window_note(text, o, &w);
+		print_window_note(text, &run);
 	}
 	report_text(text, snap, &run);
 	if (json)
@@ -127,10 +154,12 @@ int replay_report(int fd, const char *path, const struct options *o, FILE *text,
 		err |= report_html(o->html_path, snap, &run, tl);
 	w.snap.ksyms = NULL;
 	print_counts(&c, path);
+	err = err || c.broken;
+out:
 	window_free(&w);
 	free(tl);
 	capture_free(&c);
-	return err || c.broken;
+	return err;
 }
 
 int replay_main(const struct options *o)
@@ -150,8 +179,8 @@ int replay_main(const struct options *o)
 		return 1;
 	}
 	err = replay_report(fd, o->replay_path, o, text, json.f);
-	/* a partial report is still written: it says what was readable */
-	if (json.f && json_out_commit(&json))
+	/* a partial report is still written: it says what was readable; a refused window is not */
+	if (err != 2 && json.f && json_out_commit(&json))
 		err = 1;
 	json_out_discard(&json);
 	if (output_finish(text))

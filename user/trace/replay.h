@@ -6,9 +6,13 @@
 #include <stdio.h>
 #include "trace/options.h"
 
-/* The report of the capture on fd (closed) to text and json (or NULL): 0, or 1 when broken */
+/*
+ * The report of the capture on fd (closed) to text and json (or NULL): 0,
+ * 1 when broken or unreadable, 2 when --from is at or after the recording's
+ * end (nothing written). Sets run_info's from_events and window for the reports.
+ */
 int replay_report(int fd, const char *path, const struct options *o, FILE *text, FILE *json);
-/* iotrace -r: 0, or 1 when the file is broken or unreadable */
+/* iotrace -r: 0, 1 when the file is broken or unreadable, 2 for a window outside it */
 int replay_main(const struct options *o);
 
 #endif
