@@ -153,6 +153,11 @@ def test_window_outside_the_recording_is_refused_and_its_end_clamped():
                     f"the window ends at {end:.3f} s"], r.stderr
     assert f"window: 0.001 s to {end:.3f} s of the recording" in r.stdout
     assert abs(json.load(open(out))["duration_s"] - (end - 0.001)) < 0.002
+    # --to alone on a file cut before its first event: no time to window
+    head, recs = split(cap)
+    r = replay(write(d, "head.gz", join(head, recs[:1])), "--to", "3")
+    assert r.returncode == 2 and r.stderr.splitlines()[-1].endswith(
+        "the recording holds no time (it ends at its start): no window there"), r.stderr
 
 
 def refused(path, what, at=None):

@@ -91,8 +91,12 @@ static bool place_window(struct run_info *run, const struct capture *c, const ch
 	if (!run->windowed)
 		return true;
 	if (o->from_s >= end) {
-		fprintf(stderr, "iotrace: %s: --from %.3f s is at or after the end of the "
-			"recording (%.3f s): no window there\n", path, o->from_s, end);
+		if (o->from_s)
+			fprintf(stderr, "iotrace: %s: --from %.3f s is at or after the end of the "
+				"recording (%.3f s): no window there\n", path, o->from_s, end);
+		else	/* --to alone: nothing was recorded, or nothing read */
+			fprintf(stderr, "iotrace: %s: the recording holds no time (it ends at its "
+				"start): no window there\n", path);
 		return false;
 	}
 	run->window_from_s = o->from_s;
