@@ -85,7 +85,7 @@ def index(recs, typ, nth=0):
 
 def test_light_run_replays_as_light_byte_for_byte():
     runs = [([prog("mux_calls"), n], o) for n, o in (("poll", []), ("epoll_wait", []),
-                                                     ("select", ["--threads", "--stacks"]))]
+                                                     ("select", ["--threads"]))]
     runs.append(([prog("procs"), "2", "50"], ["-f"]))
     for argv, opts in runs:
         cap, live, text, d = record(argv, ["--light"] + opts)
