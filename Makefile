@@ -25,7 +25,7 @@ BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_
 # user/ holds one folder per subsystem (HACKING.md, Layout), lowest layer
 # first; includes name the folder ("report/report.h"). Every .c of these
 # folders is built by the one pattern rule below; main is trace/iotrace.c.
-USER_DIRS := chart collect kernel capture report compare metrics trace
+USER_DIRS := files chart collect kernel capture report compare metrics trace
 USER_SRCS := $(foreach d,$(USER_DIRS),$(wildcard user/$(d)/*.c)) lib/numparse.c
 USER_HDRS := $(foreach d,$(USER_DIRS),$(wildcard user/$(d)/*.h)) $(wildcard lib/*.h bpf/*.h)
 USER_MAIN := user/trace/iotrace.c

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A self-contained HTML page for reports and charts (see html_page.h). */
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
 #include "chart/html_page.h"
 #include "chart/svg.h"
+#include "files/output_file.h"
 
 /* No url(), no @import, no web fonts: the page must not ask the network for anything */
 static const char css[] =
@@ -89,24 +87,13 @@ void html_end(FILE *f)
 	fputs("</main>\n</body>\n</html>\n", f);
 }
 
-/* path, or stdout for "-"; a failed page leaves no partial file */
+/* An output file: a page that fails leaves no partial file, and nothing it did not create is removed */
 int html_write(const char *path, void (*page)(FILE *f, const void *arg), const void *arg)
 {
-	bool out = !strcmp(path, "-");
-	FILE *f = out ? stdout : fopen(path, "w");
-	int err;
+	struct out_file o;
 
-	if (!f) {
-		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
+	if (out_file_open(&o, path, false))
 		return 1;
-	}
-	page(f, arg);
-	err = fflush(f) ? errno : ferror(f) ? EIO : 0;
-	if (!out && fclose(f) && !err)
-		err = errno;
-	if (err && !out)
-		unlink(path);
-	if (err)
-		fprintf(stderr, "iotrace: failed to write %s: %s\n", path, strerror(err));
-	return err ? 1 : 0;
+	page(o.f, arg);
+	return out_file_commit(&o) ? 1 : 0;
 }

@@ -22,8 +22,10 @@ void html_table_end(FILE *f);
 void html_end(FILE *f);
 
 /*
- * The page that page() writes, to path or stdout for "-"; a failed page
- * leaves no partial file. 0, or 1 after a one-line error.
+ * The page that page() writes, to path or stdout for "-", as an output file
+ * (files/output_file.h): a regular file is replaced only by a complete page,
+ * a FIFO or a device is written in place and never removed. 0, or 1 after a
+ * one-line error.
  */
 int html_write(const char *path, void (*page)(FILE *f, const void *arg), const void *arg);
 

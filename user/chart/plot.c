@@ -9,11 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include "chart/html_page.h"
 #include "chart/plot.h"
 #include "chart/plot_spec.h"
+#include "files/output_file.h"
 
 #define SPEC_MAX	(64 << 20)	/* bytes: a spec is a few KB; refuse the absurd */
 
@@ -176,29 +175,19 @@ static int write_page(FILE *f, const struct plot *p)
 	return 0;
 }
 
-/* Write the page to path ("-": stdout); a failed write leaves no partial file */
+/* Write the page to path ("-": stdout) as an output file: all of it, or nothing new */
 static int write_html(const char *path, const struct plot *p)
 {
-	bool out = !strcmp(path, "-");
-	FILE *f = out ? stdout : fopen(path, "w");
-	struct stat st;
-	int err;
+	struct out_file o;
 
-	if (!f) {
-		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
+	if (out_file_open(&o, path, false))
+		return 1;
+	if (write_page(o.f, p)) {
+		out_file_discard(&o);
+		fprintf(stderr, "iotrace: failed to write %s: %s\n", path, strerror(ENOMEM));
 		return 1;
 	}
-	if (write_page(f, p))
-		err = ENOMEM;
-	else
-		err = fflush(f) ? errno : ferror(f) ? EIO : 0;
-	if (err && !out && !fstat(fileno(f), &st) && S_ISREG(st.st_mode))
-		unlink(path);
-	if (!out && fclose(f) && !err)
-		err = errno;
-	if (err)
-		fprintf(stderr, "iotrace: failed to write %s: %s\n", path, strerror(err));
-	return err ? 1 : 0;
+	return out_file_commit(&o) ? 1 : 0;
 }
 
 int plot_main(const char *spec_path, const char *html_path)

@@ -6,18 +6,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
 #include "capture/capture.h"
 #include "capture/window.h"
 #include "compare/compare.h"
+#include "files/input_file.h"
 #include "report/report.h"
-
-#define GZ_REPORT_MAX	(256u << 20)	/* as the report reader takes */
 
 static int failed(struct report *r, const char *path, const char *why)
 {
@@ -27,50 +23,19 @@ static int failed(struct report *r, const char *path, const char *why)
 	return -1;
 }
 
-/* The whole (decompressed) file, up to GZ_REPORT_MAX */
-static char *read_gz(const char *path, size_t *len)
+/* The recording, read from the fd the input hands over (peeked bytes first) */
+static int open_capture(struct report *r, struct in_file *in, double *busy_s)
 {
-	gzFile gz = gzopen(path, "rb");
-	size_t cap = 1 << 16;
-	char *buf = malloc(cap), *nbuf;
-	int got;
-
-	*len = 0;
-	if (!gz || !buf) {
-		if (gz)
-			gzclose(gz);
-		free(buf);
-		return NULL;
-	}
-	while ((got = gzread(gz, buf + *len, cap - *len)) > 0) {
-		*len += got;
-		if (*len == cap) {
-			nbuf = cap <= GZ_REPORT_MAX ? realloc(buf, cap * 2) : NULL;
-			if (!nbuf)
-				break;
-			buf = nbuf;
-			cap *= 2;
-		}
-	}
-	if (got < 0 || *len > GZ_REPORT_MAX) {
-		free(buf);
-		buf = NULL;
-	}
-	gzclose(gz);
-	return buf;
-}
-
-static int open_capture(struct report *r, const char *path, double *busy_s)
-{
+	const char *path = in->path;
 	struct window w = {};
 	struct capture c;
 	char *buf = NULL, why[200];
 	size_t len = 0;
 	FILE *mem;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	int fd = in_file_fd(in), err;
 
 	if (fd < 0)
-		return failed(r, path, strerror(errno));
+		return failed(r, path, in->why);
 	if (capture_read_fd(fd, path, &c, window_event, &w) < 0)
 		return failed(r, path, "not a readable recording");
 	if (c.broken || !c.have_snapshot) {
@@ -97,31 +62,29 @@ static int open_capture(struct report *r, const char *path, double *busy_s)
 	return err;
 }
 
+/*
+ * Each operand is opened once and read once, from the stream: what is read
+ * to tell a recording from a report is read again by the reader it goes
+ * to, so stdin ("-"), a pipe, a FIFO or <(...) works as a file does.
+ */
 int compare_open(struct report *r, const char *path, double *busy_s)
 {
 	unsigned char magic[8] = {};
-	char *buf;
-	size_t len;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-	ssize_t got = fd >= 0 ? read(fd, magic, sizeof(magic)) : -1;
+	struct in_file in;
+	ssize_t got;
+	int err;
 
-	if (fd >= 0)
-		close(fd);
 	*busy_s = 0;
-	/* plain JSON (and any error opening it): the report reader's own messages */
-	if (got < 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
-		if (got == sizeof(magic) && !memcmp(magic, CAP_MAGIC, 8))
-			return open_capture(r, path, busy_s);
-		return report_open(r, path);
-	}
-	buf = read_gz(path, &len);
-	if (!buf)
-		return failed(r, path, "unreadable gzip data, or larger than the reader takes");
-	if (len >= 8 && !memcmp(buf, CAP_MAGIC, 8)) {
-		free(buf);
-		return open_capture(r, path, busy_s);
-	}
-	err = report_parse(r, path, buf, len);
-	free(buf);
+	if (in_file_open(&in, path))
+		return report_open(r, path);	/* its message: "cannot read PATH: ..." */
+	/* decompressed when gzip: a recording (-w) is gzip, a report may be (-j FILE.gz) */
+	got = in_file_peek(&in, magic, sizeof(magic));
+	if (got < 0)
+		err = failed(r, path, in.why);
+	else if (got == sizeof(magic) && !memcmp(magic, CAP_MAGIC, sizeof(magic)))
+		err = open_capture(r, &in, busy_s);
+	else
+		err = report_read(r, &in);
+	in_file_close(&in);
 	return err;
 }

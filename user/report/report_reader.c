@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "files/input_file.h"
 #include "report/report_reader.h"
 
 #define REPORT_FILE_MAX	(256 << 20)	/* far above any report iotrace writes */
@@ -52,84 +53,185 @@ static int bad_type(struct report *r, const char *where, const char *want, json_
 		    type_name(v));
 }
 
-int report_parse(struct report *r, const char *name, const char *buf, size_t len)
-{
-	struct json_tokener *tok;
-	enum json_tokener_error jerr;
-	double version = 0;
-	json_object *o;
-	size_t end;
+/*
+ * The JSON text, fed to the tokener as it is read: the text is never held
+ * whole, so nothing is allocated for a file before its bytes are checked.
+ * A file is refused at the first byte that is not JSON, or past
+ * REPORT_FILE_MAX, with that byte's offset.
+ */
+struct parse {
+	struct report *r;
+	json_tokener *tok;
+	size_t at;		/* bytes fed so far */
+	bool ended;		/* the top-level value is complete: only whitespace may follow */
+	char quote;		/* inside a string: its quote (json-c also takes '...') */
+	bool escape;		/* inside a string, after a backslash */
+};
 
+static int parse_begin(struct parse *p, struct report *r, const char *name)
+{
 	memset(r, 0, sizeof(*r));
 	r->path = name;
-	if (len > REPORT_FILE_MAX)
-		return fail(r, "bad report %s: larger than %d MiB", name, REPORT_FILE_MAX >> 20);
-	tok = json_tokener_new();
-	if (!tok)
-		return fail(r, "failed to read %s: %s", name, strerror(ENOMEM));
-	r->root = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	while (end < len && strchr(" \t\r\n", buf[end]) && buf[end])
-		end++;
-	if (r->root && jerr == json_tokener_success && end < len) {
-		json_object_put(r->root);
-		r->root = NULL;
-		return fail(r, "bad report %s: not JSON (data after the end, at byte %zu)", name, end);
+	*p = (struct parse){ .r = r, .tok = json_tokener_new() };
+	return p->tok ? 0 : fail(r, "failed to read %s: %s", name, strerror(ENOMEM));
+}
+
+/* Bytes after the value: whitespace only */
+static int parse_after(struct parse *p, const char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", buf[i]) || !buf[i])
+			return fail(p->r, "bad report %s: not JSON (data after the end, at byte %zu)",
+				    p->r->path, p->at + i);
+	p->at += n;
+	return 0;
+}
+
+/*
+ * How many bytes of buf the tokener may see: up to the first NUL (it takes
+ * one for the end of the text) or '/' outside a string (a comment, which
+ * JSON does not have and json-c reads one way at the end of a chunk and
+ * another in its middle). Either is refused where it is, so a file gets
+ * the same verdict however its bytes arrive.
+ */
+static size_t json_span(struct parse *p, const char *buf, size_t n)
+{
+	size_t i;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = buf[i];
+		if (!c)
+			return i;
+		if (p->escape)
+			p->escape = false;
+		else if (p->quote && c == '\\')
+			p->escape = true;
+		else if (p->quote && c == p->quote)
+			p->quote = 0;
+		else if (!p->quote && (c == '"' || c == '\''))
+			p->quote = c;
+		else if (!p->quote && c == '/')
+			return i;
 	}
-	if (!r->root || jerr != json_tokener_success) {
-		json_object_put(r->root);
-		r->root = NULL;
-		return fail(r, "bad report %s: not JSON (%s)", name,
-			    jerr == json_tokener_continue ? "cut short" : json_tokener_error_desc(jerr));
+	return n;
+}
+
+static int parse_chunk(struct parse *p, const char *buf, size_t n)
+{
+	struct report *r = p->r;
+	enum json_tokener_error jerr;
+	size_t len, end;
+
+	if (n > REPORT_FILE_MAX - p->at) {
+		if (p->at < REPORT_FILE_MAX && parse_chunk(p, buf, REPORT_FILE_MAX - p->at))
+			return -1;
+		return fail(r, "bad report %s: larger than %d MiB (refused at byte %d)", r->path,
+			    REPORT_FILE_MAX >> 20, REPORT_FILE_MAX);
 	}
+	if (p->ended)
+		return parse_after(p, buf, n);
+	len = json_span(p, buf, n);
+	r->root = json_tokener_parse_ex(p->tok, buf, (int)len);
+	jerr = json_tokener_get_error(p->tok);
+	if (jerr == json_tokener_continue) {
+		p->at += len;
+		if (len < n)
+			return fail(r, "bad report %s: not JSON (%s at byte %zu)", r->path,
+				    buf[len] ? "a '/'" : "a NUL byte", p->at);
+		return 0;
+	}
+	end = json_tokener_get_parse_end(p->tok);
+	if (jerr != json_tokener_success)
+		return fail(r, "bad report %s: not JSON (%s at byte %zu)", r->path,
+			    json_tokener_error_desc(jerr), p->at + end);
+	p->ended = true;
+	p->at += end;
+	return parse_after(p, buf + end, n - end);
+}
+
+static int parse_end(struct parse *p)
+{
+	struct report *r = p->r;
+	double version = 0;
+	json_object *o;
+
+	if (!p->ended)
+		return fail(r, "bad report %s: not JSON (cut short at byte %zu)", r->path, p->at);
 	if (!json_object_is_type(r->root, json_type_object) ||
 	    !json_object_object_get_ex(r->root, "schema_version", NULL) ||
 	    !json_object_object_get_ex(r->root, "syscalls", NULL))
-		return fail(r, "%s is not an iotrace JSON report", name);
+		return fail(r, "%s is not an iotrace JSON report", r->path);
 	if (report_count(r, "schema_version", &version) < 0 ||
 	    report_object(r, "syscalls", &o) < 0)
 		return -1;
 	if (version < 1)
-		return fail(r, "bad report %s: schema_version: expected 1 or above, got 0", name);
+		return fail(r, "bad report %s: schema_version: expected 1 or above, got 0", r->path);
 	return 0;
+}
+
+/* A failed parse keeps no tree: the typed getters then find nothing */
+static int parse_result(struct parse *p, int err)
+{
+	json_tokener_free(p->tok);
+	p->tok = NULL;
+	if (!err)
+		err = parse_end(p);
+	if (err) {
+		json_object_put(p->r->root);
+		p->r->root = NULL;
+	}
+	return err;
+}
+
+int report_parse(struct report *r, const char *name, const char *buf, size_t len)
+{
+	struct parse p;
+
+	if (parse_begin(&p, r, name))
+		return -1;
+	return parse_result(&p, parse_chunk(&p, buf, len));
+}
+
+int report_read(struct report *r, struct in_file *in)
+{
+	size_t size = 1 << 16;
+	char *buf = malloc(size);
+	struct parse p;
+	ssize_t got;
+	int err = 0;
+
+	if (parse_begin(&p, r, in->path)) {
+		free(buf);
+		return -1;
+	}
+	if (!buf)
+		err = fail(r, "failed to read %s: %s", in->path, strerror(ENOMEM));
+	while (!err && (got = in_file_read(in, buf, size)) != 0) {
+		if (got < 0)
+			err = fail(r, "cannot read %s: %s (at byte %llu)", in->path, in->why,
+				   in->pos);
+		else
+			err = parse_chunk(&p, buf, got);
+	}
+	free(buf);
+	return parse_result(&p, err);
 }
 
 int report_open(struct report *r, const char *path)
 {
-	size_t len = 0, cap = 0;
-	char *buf = NULL, *nbuf;
-	FILE *f;
+	struct in_file in;
 	int err;
 
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	f = fopen(path, "r");
-	if (!f)
+	if (in_file_open(&in, path)) {
+		memset(r, 0, sizeof(*r));
+		r->path = path;
 		return fail(r, "cannot read %s: %s", path, strerror(errno));
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 1 << 16;
-			nbuf = cap <= REPORT_FILE_MAX + 1 ? realloc(buf, cap) : NULL;
-			if (!nbuf)
-				break;
-			buf = nbuf;
-		}
-		len += fread(buf + len, 1, cap - len, f);
-		if (len < cap)
-			break;
 	}
-	if (ferror(f) || (len == cap && !feof(f))) {
-		err = ferror(f) ? errno : EFBIG;
-		fclose(f);
-		free(buf);
-		return fail(r, "cannot read %s: %s", path,
-			    err == EFBIG ? "larger than 256 MiB" : strerror(err));
-	}
-	fclose(f);
-	err = report_parse(r, path, buf ? buf : "", len);
-	free(buf);
+	err = report_read(r, &in);
+	in_file_close(&in);
 	return err;
 }
 

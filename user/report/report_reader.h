@@ -24,8 +24,17 @@ struct report {
 	char error[256];	/* "bad report A.json: drops: expected an object" */
 };
 
-/* Read PATH and check it is an iotrace report; 0, or -1 with r->error set. */
+struct in_file;
+
+/*
+ * Read PATH ("-": stdin; gzip is read decompressed) and check it is an
+ * iotrace report; 0, or -1 with r->error set. The text is parsed as it is
+ * read, once: a byte that is not JSON, or past 256 MiB, is refused with
+ * its offset before anything more is read.
+ */
 int report_open(struct report *r, const char *path);
+/* The same from a file already open (files/input_file.h), from where it is. */
+int report_read(struct report *r, struct in_file *in);
 /* The same from a buffer (the fuzzer); name is used in messages. */
 int report_parse(struct report *r, const char *name, const char *buf, size_t len);
 void report_close(struct report *r);

@@ -109,20 +109,6 @@ static bool all_exited(struct target *t, int n, struct probes *p, bool many,
 	return many ? procs_refresh(p->skel, seed, cpu) == 0 : gone;
 }
 
-static FILE *open_json(const char *path)
-{
-	FILE *f;
-
-	if (!path)
-		return NULL;
-	if (!strcmp(path, "-"))
-		return stdout;
-	f = path_is_gz(path) ? gz_fopen_write(path) : fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "iotrace: failed to open %s: %s\n", path, strerror(errno));
-	return f;
-}
-
 static struct metrics *start_metrics(const struct options *o, const struct probes *p)
 {
 	struct metrics_conf conf = { .addr = o->metrics_addr, .per_thread = o->threads,
@@ -160,7 +146,7 @@ int main(int argc, char **argv)
 	struct metrics *metrics = NULL;
 	struct frame_names *names = NULL;
 	struct recorder *rec = NULL;
-	struct json_out json = {};
+	struct json_out json = {}, iv_json = {};
 	FILE *text;
 	double start, end, next_tick;
 	int err = 1, ntargets, i;
@@ -187,8 +173,9 @@ int main(int argc, char **argv)
 		return 1;
 	if (json_out_open(&json, opts.json_path))
 		return 1;
-	if (opts.interval_json && !(iv.json = open_json(opts.interval_json)))
+	if (json_out_open(&iv_json, opts.interval_json))
 		goto cleanup;
+	iv.json = iv_json.f;
 	if (opts.record_path && !(rec = recorder_open(opts.record_path)))
 		goto cleanup;
 	signals_install();
@@ -322,7 +309,7 @@ int main(int argc, char **argv)
 	err |= json.f ? report_json(json.f, &snap, &run) || json_out_commit(&json) : 0;
 	if (opts.html_path)
 		err |= report_html(opts.html_path, &snap, &run, NULL);
-	err |= interval_end(&iv, &snap, run.elapsed_s);
+	err |= interval_end(&iv, &snap, run.elapsed_s) || (iv.json && json_out_commit(&iv_json));
 	err |= output_finish(text) != 0;
 	snapshot_free(&snap);
 
@@ -341,7 +328,6 @@ cleanup:
 	for (i = 0; i < MAX_PIDS; i++)
 		target_close(&targets[i]);
 	json_out_discard(&json);
-	if (iv.json && iv.json != stdout)
-		fclose(iv.json);
+	json_out_discard(&iv_json);
 	return err;
 }

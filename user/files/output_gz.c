@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
-#include "report/output.h"
+#include "files/output_file.h"
 
 struct gz_cookie {
 	gzFile gz;
@@ -54,21 +54,15 @@ static FILE *gz_file(gzFile gz, int sync_fd)
 	return f;
 }
 
-FILE *gz_fopen_write(const char *path)
+FILE *gz_fdopen_write(int fd, bool sync)
 {
-	gzFile gz = gzopen(path, "wb6");
-
-	return gz ? gz_file(gz, -1) : NULL;
-}
-
-FILE *gz_fdopen_write(int fd)
-{
-	int sync_fd = dup(fd);
+	int sync_fd = sync ? dup(fd) : -1;
 	gzFile gz = gzdopen(fd, "wb6");
 
 	if (!gz) {
 		if (sync_fd >= 0)
 			close(sync_fd);
+		close(fd);
 		return NULL;
 	}
 	return gz_file(gz, sync_fd);
