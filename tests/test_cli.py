@@ -243,3 +243,63 @@ def test_interval_counters_add_up_to_the_whole_trace():
 def test_interval_json_needs_an_interval():
     r = run_iotrace(["--interval-json", "/tmp/x.jsonl", "-p", "1"])
     assert r.returncode == 2 and "--interval-json needs -i" in r.stderr.splitlines()[0], r.stderr
+
+
+# Which modes each option applies to (doc/iotrace.8): given in any other, it
+# is refused with the reason and exit 2, never ignored.
+OPTION_MODES = {
+    ("-p", "1"): "live", ("-f",): "live", ("-d", "1"): "live", ("-i", "1"): "live",
+    ("-T",): "live", ("--interval-json", "x.jsonl"): "live", ("--stats-entries", "100"): "live",
+    ("--light",): "live", ("--raw-tp",): "live", ("--metrics", "9464"): "live",
+    ("-w", "x.gz"): "live", ("--record-buffer", "64"): "live", ("--keep-running",): "live",
+    ("-j", "x.json"): "live replay check", ("--html", "x.html"): "live replay compare plot",
+    ("--threads",): "live replay", ("--stacks",): "live replay", ("--btf", "x"): "live check",
+    ("-v",): "live check", ("--from", "1"): "replay", ("--to", "2"): "replay",
+}
+MODES = {   # how to ask for each mode around an option, and how it says no
+    "replay": (["-r", "c.gz"], [], "-r reads a recording and traces nothing: {} does not apply"),
+    "compare": (["--compare"], ["a.json"],
+                "--compare reads reports and traces nothing: {} does not apply"),
+    "plot": (["--plot", "s.json", "--html", "o.html"], [],
+             "--plot SPEC and --html FILE go together, alone: {} does not apply"),
+    "check": (["--check"], [], "--check traces nothing: it takes only -j FILE, -v and --btf, "
+              "not {}"),
+    "live": (["-p", "1"], [], "{} needs -r FILE: it picks the events of a recording"),
+}
+
+
+def test_every_option_outside_its_modes_is_refused():
+    """`--plot S --html H` took -j, -w, -d and --light without a word, as
+    --compare took --from and -r took -d and --light: options that do not
+    apply to a mode were ignored. Every option in every mode it does not
+    apply to is now refused, on one line that says why."""
+    refused = 0
+    for opt, modes in OPTION_MODES.items():
+        for mode, (before, after, why) in MODES.items():
+            if mode in modes.split() or (mode == "plot" and opt[0] == "--html"):
+                continue
+            r = run_iotrace(before + list(opt) + after)
+            first = r.stderr.splitlines()[0] if r.stderr else ""
+            assert r.returncode == 2 and first == "iotrace: " + why.format(opt[0]), \
+                (mode, opt, r.returncode, r.stderr)
+            refused += 1
+    assert refused == 75, refused
+
+
+def test_options_that_need_another_are_refused_without_it():
+    for args, why in ((["-p", "1", "-T"], "-T stamps the interval summaries: it needs -i SECS"),
+                      (["-p", "1", "--stacks", "--light"],
+                       "--stacks prints the waker stacks, which --light does not record"),
+                      (["-p", "1", "--record-buffer", "64"], "--record-buffer needs -w FILE"),
+                      (["-p", "1", "--keep-running"], "--keep-running applies to -- CMD"),
+                      (["-p", "1", "-j", "a.json", "-j", "b.json"], "-j given twice: give it once"),
+                      (["-r", "a.gz", "-r", "b.gz"], "-r given twice: give it once"),
+                      (["--compare", "a.json", "--html", "x.html"],
+                       "--compare: options go before the reports, not --html"),
+                      (["-r", "c.gz", "extra"],
+                       "-r reads a recording and traces nothing: 'extra' does not apply"),
+                      (["--check", "-r", "c.gz"],
+                       "--check traces nothing: it takes only -j FILE, -v and --btf, not -r")):
+        r = run_iotrace(args)
+        assert r.returncode == 2 and r.stderr.splitlines()[0] == "iotrace: " + why, \
+            (args, r.stderr)

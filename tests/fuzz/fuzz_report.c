@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* success with an error left behind */
 		for (row = 0; row < compare_rows(); row++) {
 			memset(cell, 0x55, sizeof(cell));
-			compare_cell(cell, &side, row);
+			compare_cell(cell, &side, 1, 0, row);
 			check_cell(cell, compare_label(row));
 		}
 	}

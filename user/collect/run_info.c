@@ -24,14 +24,6 @@ const char *run_end_name(const struct run_info *run)
 	return "?";
 }
 
-const char *const light_left_out =
-	"fds watched by select/pselect6 (poll: array entries, negative fds included), "
-	"fds ready by fd and re-reports, what select/poll wrote back, bytes copied and "
-	"wait-queue registrations (derived), who woke the thread (waker stacks), "
-	"the latency of every call (1 in " LIGHT_TIME_EVERY_STR " is timed, drawn at random: latency, its "
-	"histogram and max, time on CPU and all_syscalls time are of the timed calls; "
-	"counts, time asleep and preempted, sleeps and wakeups are of every call; "
-	"with -w every call is timed)";
 void run_info_free(struct run_info *run)
 {
 	free(run->cpus);

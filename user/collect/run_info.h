@@ -89,7 +89,7 @@ struct run_info {
 	/* what the text report shows */
 	bool all_threads;		/* --threads */
 	bool stacks;			/* --stacks */
-	bool light;			/* --light: what it leaves out is in light_left_out */
+	bool light;			/* --light: what it leaves out, collect/measured.h says */
 	unsigned int time_every;	/* 1 call in this many timed (--light) */
 	char why_light[200];		/* full mode was asked for, did not load: why */
 
@@ -99,8 +99,6 @@ struct run_info {
 	double window_from_s, window_to_s;	/* seconds from its start, when windowed */
 };
 
-/* --light: the figures it does not measure, one phrase */
-extern const char *const light_left_out;
 void run_info_free(struct run_info *run);
 
 /* "proc", "rusage", "proc_before_exit", or several joined by "+" */

@@ -22,13 +22,19 @@
 #define LABEL_W		24
 #define COL_W		COMPARE_CELL
 
-/* A count of the report at prefix.field (all but duration_s are); absent is 0. */
-static int num(struct report *r, const char *prefix, const char *field, double *out)
+/* A count of the report at prefix.field: 1 found, 0 absent or null (*out untouched), -1 bad */
+static int got(struct report *r, const char *prefix, const char *field, double *out)
 {
 	char path[128];
 
 	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", field);
-	return report_count(r, path, out) < 0 ? -1 : 0;
+	return report_count(r, path, out);
+}
+
+/* The same where absent counts as 0 (all but duration_s are counts): 0 or -1 */
+static int num(struct report *r, const char *prefix, const char *field, double *out)
+{
+	return got(r, prefix, field, out) < 0 ? -1 : 0;
 }
 
 /* Sum of squares of on-CPU ns per call, each call at its log2 slot's midpoint */
@@ -58,20 +64,28 @@ static int add_wait(struct compare_side *s, struct report *r, const char *sys, u
 {
 	const char *name = mux_sys_name(i);
 	double calls = 0, watched = 0, watched_calls = 0, ready = 0, oncpu = 0, wakeups = 0;
-	double examined = 0, p50 = 0, p99 = 0, passes = 0;
+	double examined = 0, p50 = 0, p99 = 0, passes = 0, timed = -1;
+	int p_found;
 
 	if (num(r, sys, "calls", &calls) || num(r, sys, "fds_watched.total", &watched) ||
 	    num(r, sys, "fds_watched.calls", &watched_calls) ||
 	    num(r, sys, "fds_ready.total", &ready) || num(r, sys, "time.oncpu_ns", &oncpu) ||
 	    num(r, sys, "time.wakeups", &wakeups) ||
 	    num(r, sys, "kernel.fds_examined", &examined) ||
-	    num(r, sys, "latency.p50_ns", &p50) || num(r, sys, "latency.p99_ns", &p99) ||
+	    (p_found = got(r, sys, "latency.p50_ns", &p50)) < 0 ||
+	    num(r, sys, "latency.p99_ns", &p99) || got(r, sys, "latency.timed_calls", &timed) < 0 ||
 	    num(r, sys, "kernel.passes", &passes) || add_oncpu_sq(s, r, sys))
 		return -1;
+	if (timed < 0)		/* reports before --light: every call timed */
+		timed = calls;
 	s->watched += watched;
 	s->watched_calls += watched_calls;
 	s->ready += ready;
-	s->oncpu += oncpu;
+	/* --light: on CPU of the 1 call in N timed, scaled to every call (marked sampled) */
+	if (timed > 0)
+		s->oncpu += oncpu * calls / timed;
+	else if (calls > 0)
+		s->oncpu_known = false;
 	s->wakeups += wakeups;
 	if (examined) {		/* select and poll only */
 		s->examined += examined;
@@ -79,12 +93,14 @@ static int add_wait(struct compare_side *s, struct report *r, const char *sys, u
 		s->passes += passes;
 	}
 	s->scan_wait |= calls > 0 && is_scan(i);
+	s->poll_wait |= calls > 0 && is_scan(i) && i != MUX_SELECT && i != MUX_PSELECT6;
 	s->epoll_wait |= calls > 0 && is_epoll_wait(i);
 	if (calls > s->main_calls) {
 		s->main_wait = name;
 		s->main_calls = calls;
 		s->p50 = p50;
 		s->p99 = p99;
+		s->p_known = p_found > 0;
 	}
 	return 0;
 }
@@ -138,7 +154,8 @@ int compare_load(struct compare_side *s, struct report *r)
 
 	memset(s, 0, sizeof(*s));
 	s->path = r->path;
-	if (report_string(r, "target.comm", &comm) < 0 ||
+	s->oncpu_known = true;
+	if (compare_load_mode(s, r) < 0 || report_string(r, "target.comm", &comm) < 0 ||
 	    report_number(r, "duration_s", &s->duration) < 0 ||
 	    report_number(r, "cpu.total_s", &s->cpu_s) < 0)
 		return -1;
@@ -199,15 +216,8 @@ static void ratio(char *buf, double a, double b, const char *fmt)
 		snprintf(buf, COL_W, "-");
 }
 
-enum row {
-	R_FILE, R_TARGET, R_DURATION, R_THREADS, R_REQUESTS, R_RATE_CPU, R_RATE_BUSY, R_SYSCALLS,
-	R_WAITS, R_CTL, R_READS, R_WRITES, R_EAGAIN, R_MAIN, R_P50, R_P99,
-	R_WATCHED, R_READY, R_EXAMINED, R_BYTES_IN, R_BYTES_OUT, R_ONCPU,
-	R_WAKEUPS, R_DROPS, R_NR,
-};
-
 static const char *const labels[R_NR] = {
-	"file", "target", "duration (s)", "threads", "requests", "requests/CPU s",
+	"file", "target", "mode", "duration (s)", "threads", "requests", "requests/CPU s",
 	"requests/busy s",
 	"syscalls/request", "  waits/request", "  epoll_ctl/request",
 	"  reads/request", "  writes/request", "EAGAIN/request", "main wait",
@@ -226,6 +236,32 @@ const char *compare_label(int row)
 	return row >= 0 && row < R_NR ? labels[row] : "?";
 }
 
+/* The figure each row rests on: a side that did not measure it shows "-" */
+enum figure compare_row_figure(int row)
+{
+	switch (row) {
+	case R_RATE_CPU:	return FIG_CPU;
+	case R_SYSCALLS:	return FIG_ALL_SYSCALLS;
+	case R_P50:
+	case R_P99:		return FIG_LATENCY;
+	case R_WATCHED:		return FIG_WATCHED;
+	case R_READY:		return FIG_READY;
+	case R_EXAMINED:	return FIG_PASSES;
+	case R_BYTES_IN:
+	case R_BYTES_OUT:	return FIG_COPIES;
+	case R_ONCPU:		return FIG_ONCPU;
+	case R_WAKEUPS:		return FIG_TIME;
+	default:		return FIG_NR;
+	}
+}
+
+bool compare_missing(const struct compare_side *s, int row)
+{
+	enum figure f = compare_row_figure(row);
+
+	return f < FIG_NR && s->missing[f];
+}
+
 /* "12.3us", or seconds in scientific notation when that would not fit */
 static void ns_or_dash(char *b, double ns, bool known)
 {
@@ -241,15 +277,20 @@ static void ns_or_dash(char *b, double ns, bool known)
 		snprintf(b, COL_W, "%.2es", ns / 1e9);
 }
 
-void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
+static void side_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 {
 	const char *base = strrchr(s->path, '/') ? strrchr(s->path, '/') + 1 : s->path;
 
+	if (compare_missing(s, r)) {	/* not measured: never a 0 */
+		snprintf(b, COL_W, "-");
+		return;
+	}
 	switch (r) {
 	case R_FILE:	/* "epoll.json" -> "epoll" */
 		label_copy(b, base, strcspn(base, "."));
 		break;
 	case R_TARGET:	snprintf(b, COL_W, "%s", s->name[0] ? s->name : "?"); break;
+	case R_MODE:	compare_mode_cell(b, s); break;
 	case R_DURATION: cell_num(b, "%.2f", s->duration); break;
 	case R_THREADS:	cell_num(b, "%.0f", s->threads); break;
 	case R_REQUESTS: cell_num(b, "%.0f", s->requests); break;
@@ -265,19 +306,30 @@ void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int r)
 	case R_WRITES:	ratio(b, s->writes, s->requests, "%.2f"); break;
 	case R_EAGAIN:	ratio(b, s->eagain, s->requests, "%.2f"); break;
 	case R_MAIN:	snprintf(b, COL_W, "%s", s->main_wait ? s->main_wait : "-"); break;
-	case R_P50:	ns_or_dash(b, s->p50, s->main_calls > 0); break;
-	case R_P99:	ns_or_dash(b, s->p99, s->main_calls > 0); break;
+	case R_P50:	ns_or_dash(b, s->p50, s->main_calls > 0 && s->p_known); break;
+	case R_P99:	ns_or_dash(b, s->p99, s->main_calls > 0 && s->p_known); break;
 	case R_WATCHED:	ratio(b, s->watched, s->watched_calls, "%.1f"); break;
 	case R_READY:	ratio(b, s->ready, s->waits, "%.2f"); break;
 	case R_EXAMINED: ratio(b, s->examined, s->passes, "%.1f"); break;
 	case R_BYTES_IN: ratio(b, s->bytes_in, s->requests, "%.1f"); break;
 	case R_BYTES_OUT: ratio(b, s->bytes_out, s->requests, "%.1f"); break;
-	case R_ONCPU:	ns_or_dash(b, s->requests > 0 ? s->oncpu / s->requests : 0, s->requests > 0);
+	case R_ONCPU:	ns_or_dash(b, s->requests > 0 ? s->oncpu / s->requests : 0,
+			   s->requests > 0 && s->oncpu_known);
 		break;
 	case R_WAKEUPS:	ratio(b, s->wakeups, s->requests, "%.3f"); break;
 	case R_DROPS:	cell_num(b, "%.0f", s->drops); break;
 	default:	snprintf(b, COL_W, "?"); break;
 	}
+}
+
+/* Side i's cell; "~" after it when it was measured otherwise than another side's */
+void compare_cell(char b[COMPARE_CELL], const struct compare_side *s, int n, int i, int r)
+{
+	char how[128];
+
+	side_cell(b, &s[i], r);
+	if (strcmp(b, "-") && strlen(b) + 1 < COL_W && compare_differs(s, n, i, r, how, sizeof(how)))
+		strcat(b, "~");
 }
 
 int compare_reports(char **paths, int n, const char *html)
@@ -300,7 +352,7 @@ int compare_reports(char **paths, int n, const char *html)
 		for (r = 0; r < R_NR; r++) {
 			printf("%-*s", LABEL_W, labels[r]);
 			for (i = 0; i < n; i++) {
-				compare_cell(cell, &sides[i], r);
+				compare_cell(cell, sides, n, i, r);
 				printf(" %*s", COL_W - 1, cell);
 			}
 			putchar('\n');
@@ -310,7 +362,9 @@ int compare_reports(char **paths, int n, const char *html)
 		       "CPU time the traced processes used (report's cpu); requests/busy s: per\n"
 		       "second from the first request to the last (recordings only); neither\n"
 		       "counts time the server sat idle while traced\n"
-		       "(d) derived from arguments\n\n");
+		       "(d) derived from arguments; -: none, or not measured in that column's mode\n");
+		compare_notes(stdout, sides, n);
+		putchar('\n');
 		compare_findings(stdout, sides, n);
 		err = output_flush(stdout, "the table");
 		if (!err && html)

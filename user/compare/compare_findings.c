@@ -2,42 +2,18 @@
 /*
  * Under the --compare table: what a reader should take away, one line per
  * finding, each computed from the figures of the sides; nothing is written
- * in advance. A finding needs the figures it rests on: a side without them
- * is left out of it.
+ * in advance. A finding needs the figures it rests on: a side that did not
+ * measure them (its mode, its window: compare_mode.c) is left out of it, and
+ * one that measured them otherwise says how.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "compare/compare.h"
 #include "report/fmt.h"
 
 /* One finding, "- " and wrapped under 80 columns with its continuation indented */
-static void say(FILE *f, const char *fmt, ...)
-{
-	char line[512], *p = line;
-	va_list ap;
-	int first = 1;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	while (*p) {
-		size_t width = 76, len = strlen(p), cut = len;
-
-		if (len > width) {
-			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (!cut)
-				cut = width;
-		}
-		fprintf(f, "%s%.*s\n", first ? "- " : "  ", (int)cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-		first = 0;
-	}
-}
+#define say(f, ...)	compare_say(f, "- ", __VA_ARGS__)
 
 /* "epoll" for "dir/epoll.json" */
 static void side_name(char *b, size_t n, const struct compare_side *s)
@@ -71,13 +47,19 @@ static int scans(FILE *f, const struct compare_side *s, int n)
 	int i, lines = 0;
 
 	for (i = 0; i < n; i++) {
+		char how[128];
+		const char *note = compare_differs(s, n, i, R_EXAMINED, how, sizeof(how));
+
 		side_wait(name, sizeof(name), &s[i]);
-		if (s[i].scan_wait && s[i].passes > 0 && s[i].waits > 0 && s[i].ready > 0) {
+		if (s[i].scan_wait && !s[i].missing[FIG_PASSES] && !s[i].missing[FIG_READY] &&
+		    s[i].passes > 0 && s[i].waits > 0 && s[i].ready > 0) {
 			say(f, "%s examines every watched fd on each pass: %.1f per pass, "
-				"%.1f per ready fd returned", name,
-				s[i].examined / s[i].passes, s[i].examined / s[i].ready);
+				"%.1f per ready fd returned%s%s%s", name,
+				s[i].examined / s[i].passes, s[i].examined / s[i].ready,
+				note ? " (" : "", note ? note : "", note ? ")" : "");
 			lines++;
-		} else if (s[i].epoll_wait && !s[i].scan_wait && s[i].watched_calls > 0) {
+		} else if (s[i].epoll_wait && !s[i].scan_wait && !s[i].missing[FIG_WATCHED] &&
+			   !s[i].missing[FIG_READY] && s[i].watched_calls > 0) {
 			say(f, "%s examines no fds: of %.1f watched per wait the kernel "
 				"returns the %.2f ready", name,
 				s[i].watched / s[i].watched_calls, s[i].waits ? s[i].ready / s[i].waits : 0);
@@ -95,7 +77,9 @@ static int copies(FILE *f, const struct compare_side *s, int n)
 	double per[COMPARE_MAX];
 
 	for (i = 0; i < n; i++) {
-		per[i] = s[i].requests > 0 ? (s[i].bytes_in + s[i].bytes_out) / s[i].requests : -1;
+		/* a side that did not measure its copies is no side of this finding */
+		per[i] = s[i].requests > 0 && !s[i].missing[FIG_COPIES] ?
+			 (s[i].bytes_in + s[i].bytes_out) / s[i].requests : -1;
 		if (per[i] < 0)
 			continue;
 		if (hi < 0 || per[i] > per[hi])
@@ -139,9 +123,10 @@ static int ctl(FILE *f, const struct compare_side *s, int n)
 				"%.2f DEL)", name, s[i].ctl / s[i].requests,
 				s[i].ctl_mod / s[i].requests, s[i].ctl_add / s[i].requests,
 				s[i].ctl_del / s[i].requests);
-		else
-			say(f, "%s registers its fds and leaves them: %.0f ADD in all, %.3f MOD "
+		else	/* a window's ADDs are those in it: the fds may be older */
+			say(f, "%s registers its fds and leaves them: %.0f ADD in all%s, %.3f MOD "
 			    "and DEL per request", name, s[i].ctl_add,
+			    s[i].run.windowed ? " (in its window)" : "",
 			    (s[i].ctl_mod + s[i].ctl_del) / s[i].requests);
 		lines++;
 	}
@@ -153,7 +138,9 @@ static double oncpu_noise(const struct compare_side *s)
 {
 	double calls = s->waits, mean, var;
 
-	if (calls < 2 || s->requests <= 0)
+	/* the spread needs every call's on-CPU histogram: not --light's, nor a sample's */
+	if (calls < 2 || s->requests <= 0 || s->missing[FIG_ONCPU] || s->missing[FIG_HISTOGRAMS] ||
+	    !s->oncpu_known || run_timed_one_in(&s->run) > 1)
 		return -1;
 	mean = s->oncpu / calls;
 	var = s->oncpu_sq / calls - mean * mean;

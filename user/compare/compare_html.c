@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --compare --html FILE: the table, bars per request, the findings. */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "chart/html_page.h"
@@ -11,15 +12,19 @@ struct compare_page {
 	int n;
 };
 
+/* The columns: each side's name and mode; a figure it did not measure is an empty cell */
 static void table(FILE *f, const struct compare_page *c)
 {
 	const char *cols[COMPARE_MAX + 1] = { "" }, *cells[COMPARE_MAX + 1];
 	bool num[COMPARE_MAX + 1] = { false };
-	char b[COMPARE_MAX][COMPARE_CELL], head[COMPARE_MAX][COMPARE_CELL];
+	char b[COMPARE_MAX][COMPARE_CELL], head[COMPARE_MAX][2 * COMPARE_CELL + 4];
+	char name[COMPARE_CELL], mode[COMPARE_CELL];
 	int r, i;
 
 	for (i = 0; i < c->n; i++) {
-		compare_cell(head[i], &c->s[i], 0);
+		compare_cell(name, c->s, c->n, i, R_FILE);
+		compare_mode_cell(mode, &c->s[i]);
+		snprintf(head[i], sizeof(head[i]), "%s (%s)", name, mode);
 		cols[i + 1] = head[i];
 		num[i + 1] = true;
 	}
@@ -27,8 +32,8 @@ static void table(FILE *f, const struct compare_page *c)
 	for (r = 1; r < compare_rows(); r++) {
 		cells[0] = compare_label(r);
 		for (i = 0; i < c->n; i++) {
-			compare_cell(b[i], &c->s[i], r);
-			cells[i + 1] = b[i];
+			compare_cell(b[i], c->s, c->n, i, r);
+			cells[i + 1] = compare_missing(&c->s[i], r) ? "" : b[i];
 		}
 		html_table_row(f, cells, num, c->n + 1);
 	}
@@ -45,7 +50,7 @@ static void bars(FILE *f, const struct compare_page *c, const char *title, const
 	int i, k;
 
 	for (i = 0; i < c->n; i++) {
-		compare_cell(cat[i], &c->s[i], 0);
+		compare_cell(cat[i], c->s, c->n, i, R_FILE);
 		cats[i] = cat[i];
 	}
 	for (k = 0; k < nser; k++)
@@ -65,8 +70,9 @@ static double per(double a, double reqs)
 	return reqs > 0 ? a / reqs : 0;
 }
 
-/* The findings, one paragraph each (their wrapped lines joined) */
-static void findings(FILE *f, const struct compare_page *c)
+/* The notes or the findings, one paragraph each (their wrapped lines joined) */
+static void paragraphs(FILE *f, const struct compare_page *c,
+		       void (*print)(FILE *f, const struct compare_side *s, int n))
 {
 	char *text = NULL, *line, *save = NULL, para[1024] = "";
 	size_t len = 0;
@@ -74,7 +80,7 @@ static void findings(FILE *f, const struct compare_page *c)
 
 	if (!m)
 		return;
-	compare_findings(m, c->s, c->n);
+	print(m, c->s, c->n);
 	fclose(m);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "  ", 2)) {
@@ -90,6 +96,11 @@ static void findings(FILE *f, const struct compare_page *c)
 	free(text);
 }
 
+static void findings(FILE *f, const struct compare_page *c)
+{
+	paragraphs(f, c, compare_findings);
+}
+
 static void compare_page(FILE *f, const void *arg)
 {
 	const struct compare_page *c = arg;
@@ -102,6 +113,7 @@ static void compare_page(FILE *f, const void *arg)
 	html_begin(f, "iotrace --compare", "per request: requests are reads that returned data",
 		   NULL);
 	table(f, c);
+	paragraphs(f, c, compare_notes);
 	for (i = 0; i < c->n; i++) {
 		const struct compare_side *s = &c->s[i];
 
@@ -111,13 +123,17 @@ static void compare_page(FILE *f, const void *arg)
 		v[3 * COMPARE_MAX + i] = per(s->writes, s->requests);
 	}
 	bars(f, c, "syscalls per request", "calls/request", calls, v, 4);
+	/* a side that did not measure a figure has no bar (n/a), never a 0 */
 	for (i = 0; i < c->n; i++) {
-		v[i] = per(c->s[i].bytes_in, c->s[i].requests);
-		v[COMPARE_MAX + i] = per(c->s[i].bytes_out, c->s[i].requests);
+		bool none = compare_missing(&c->s[i], R_BYTES_IN);
+
+		v[i] = none ? NAN : per(c->s[i].bytes_in, c->s[i].requests);
+		v[COMPARE_MAX + i] = none ? NAN : per(c->s[i].bytes_out, c->s[i].requests);
 	}
 	bars(f, c, "bytes copied per request (derived)", "bytes/request", bytes, v, 2);
 	for (i = 0; i < c->n; i++)
-		v[i] = per(c->s[i].oncpu, c->s[i].requests);
+		v[i] = compare_missing(&c->s[i], R_ONCPU) || !c->s[i].oncpu_known ? NAN :
+		       per(c->s[i].oncpu, c->s[i].requests);
 	bars(f, c, "wait on-CPU time per request", "ns/request", cpu, v, 1);
 	findings(f, c);
 	html_end(f);

@@ -12,6 +12,7 @@
 #include "iotrace.skel.h"
 #include "collect/hist.h"
 #include "collect/ksyms.h"
+#include "collect/measured.h"
 #include "collect/names.h"
 #include "collect/syscall_names.h"
 #include "collect/wake_cache.h"
@@ -22,7 +23,18 @@ struct expo {
 	FILE *f;
 	bool om;	/* OpenMetrics */
 	const struct metrics_conf *conf;
+	struct run_info run;	/* the mode, for what it measured (collect/measured.h) */
 };
+
+/*
+ * A counter totals every call: exported only for a figure this mode
+ * measured, and measured on every call (--light's on-CPU time is of 1
+ * call in 16, its latency a histogram of those with their own count).
+ */
+static bool counted(const struct expo *x, enum figure f)
+{
+	return !figure_missing(&x->run, f) && !figure_sampled(&x->run, f);
+}
 
 /* "# HELP/TYPE" for a family; counters' samples carry the _total suffix. */
 static void family(struct expo *x, const char *name, const char *type, const char *help)
@@ -93,20 +105,50 @@ static void sample_s(struct expo *x, const char *name, const struct metrics_grou
 			}							\
 	} while (0)
 
-/* A counter family from one mux_stats expression: a count, or ns shown as seconds */
-#define COUNTER(x, gs, name, help, pred, expr)					\
+/*
+ * A counter family from one mux_stats expression: a count, or ns shown as
+ * seconds; fig(_s) is the figure of syscall _s's series, and a family none
+ * of whose figures this mode measured is not exported at all.
+ */
+#define COUNTER(x, gs, name, help, fig, pred, expr)				\
 	do {									\
+		if (!counted(x, fig(x, MUX_SELECT)) && !counted(x, fig(x, MUX_POLL))) \
+			break;							\
 		family(x, name, "counter", help);				\
-		EACH_SERIES(gs, pred, sample_u64(x, name "_total", g,		\
+		EACH_SERIES(gs, counted(x, fig(x, _s)) && (pred),		\
+			    sample_u64(x, name "_total", g,			\
 			    metrics_sys_label(_s), NULL, NULL, (expr)));	\
 	} while (0)
 
-#define SECONDS(x, gs, name, help, pred, expr)					\
+#define SECONDS(x, gs, name, help, fig, pred, expr)				\
 	do {									\
+		if (!counted(x, fig(x, MUX_POLL)))				\
+			break;							\
 		family(x, name, "counter", help);				\
-		EACH_SERIES(gs, pred, sample_s(x, name "_total", g,		\
+		EACH_SERIES(gs, counted(x, fig(x, _s)) && (pred),		\
+			    sample_s(x, name "_total", g,			\
 			    metrics_sys_label(_s), (expr) / 1e9));		\
 	} while (0)
+
+/* The figure of a family's series, by syscall */
+#define FIGURE_OF(fn, f)							\
+	static enum figure fn(const struct expo *x, unsigned int s)		\
+	{									\
+		(void)x;							\
+		(void)s;							\
+		return f;							\
+	}
+FIGURE_OF(fig_calls, FIG_CALLS)
+FIGURE_OF(fig_ready, FIG_READY)
+FIGURE_OF(fig_passes, FIG_PASSES)
+FIGURE_OF(fig_regs, FIG_REGISTRATIONS)
+FIGURE_OF(fig_copies, FIG_COPIES)
+FIGURE_OF(fig_time, FIG_TIME)
+FIGURE_OF(fig_oncpu, FIG_ONCPU)
+FIGURE_OF(fig_io, FIG_IO)
+FIGURE_OF(fig_watched, figure_watched(s))
+/* select's fds examined are its fds watched x passes */
+FIGURE_OF(fig_examined, counted(x, figure_watched(s)) ? FIG_PASSES : figure_watched(s))
 
 /* Latency as a native histogram: cumulative le buckets at powers of two. */
 #define LE_FIRST_MSB	10	/* 1.024 us */
@@ -185,11 +227,13 @@ static void wakeups(struct expo *x, struct wake_cache *wc, struct iotrace_bpf *s
 	static __u64 by[MUX_NR][WAKE_NR];
 	unsigned int s, c;
 
+	if (!counted(x, FIG_WAKE_CLASSES))	/* --light keeps no waker stacks */
+		return;
 	family(x, "iotrace_wakeups_by_class", "counter",
 	       "Wakeups of traced threads by the kernel callback that woke them, all "
 	       "traced processes together (observed: the waker's stack).");
 	memset(by, 0, sizeof(by));
-	if (!x->conf->sched || wake_cache_read(wc, bpf_map__fd(skel->maps.wakes), by))
+	if (wake_cache_read(wc, bpf_map__fd(skel->maps.wakes), by))
 		return;
 	for (s = 0; s < MUX_NR; s++)
 		for (c = 0; c < WAKE_NR; c++)
@@ -256,6 +300,22 @@ static void info(struct expo *x)
 	       "1 for each probe set that is live; figures needing sched are absent without it.");
 	fprintf(x->f, "iotrace_probes{probe=\"syscalls\",flavour=\"%s\"} 1\n", x->conf->probes);
 	fprintf(x->f, "iotrace_probes{probe=\"sched\",flavour=\"tp_btf\"} %d\n", x->conf->sched);
+	family(x, "iotrace_mode", "gauge",
+	       "1: the mode (full, or light: no user memory read, 1 call in timed_one_in timed); "
+	       "families of figures the mode does not measure are absent.");
+	fprintf(x->f, "iotrace_mode{mode=\"%s\",timed_one_in=\"%u\"} 1\n",
+		x->run.light ? "light" : "full", run_timed_one_in(&x->run));
+}
+
+/* The mode the loaded programs run in: what every family below rests on */
+static void run_of(struct run_info *run, const struct metrics_conf *conf,
+		   const struct iotrace_bpf *skel)
+{
+	memset(run, 0, sizeof(*run));
+	run->light = skel->rodata->light;
+	run->time_every = skel->rodata->time_every;
+	run->sched = conf->sched;
+	run->exact = EXACT_NOT_TRIED;
 }
 
 int metrics_write(FILE *f, const struct snapshot *snap, const struct metrics_conf *conf,
@@ -266,47 +326,50 @@ int metrics_write(FILE *f, const struct snapshot *snap, const struct metrics_con
 
 	if (metrics_groups_build(&gs, snap, conf->per_thread))
 		return -1;
+	run_of(&x.run, conf, skel);
 	info(&x);
-	COUNTER(&x, &gs, "iotrace_syscall_calls", "Completed calls (observed).", 1, s->calls);
+	COUNTER(&x, &gs, "iotrace_syscall_calls", "Completed calls (observed).", fig_calls, 1,
+		s->calls);
 	errors(&x, &gs);
 	COUNTER(&x, &gs, "iotrace_syscall_timeouts", "Waits that returned 0: timed out (observed).",
-		is_wait(_s), s->timeouts);
+		fig_calls, is_wait(_s), s->timeouts);
 	latency(&x, &gs);
 	COUNTER(&x, &gs, "iotrace_fds_watched",
 		"Fds watched, summed over the waits (observed from the arguments); "
-		"divide by calls for the mean.", is_wait(_s), s->watched_total);
+		"divide by calls for the mean.", fig_watched, is_wait(_s), s->watched_total);
 	COUNTER(&x, &gs, "iotrace_fds_ready", "Fds (select: bits) returned ready (observed).",
-		is_wait(_s), s->ready_total);
+		fig_ready, is_wait(_s), s->ready_total);
 	COUNTER(&x, &gs, "iotrace_scan_passes",
 		"select/poll passes over the fds: 1 + wakeups per call (a lower bound).",
-		is_scan(_s), s->passes);
+		fig_passes, is_scan(_s), s->passes);
 	COUNTER(&x, &gs, "iotrace_fds_examined",
-		"Fds the kernel polled: watched x passes (derived).", is_scan(_s), s->examined);
+		"Fds the kernel polled: watched x passes (derived).", fig_examined, is_scan(_s),
+		s->examined);
 	COUNTER(&x, &gs, "iotrace_waitqueue_registrations",
-		"Wait-queue entries the kernel added, by its rules (derived).", is_scan(_s),
+		"Wait-queue entries the kernel added, by its rules (derived).", fig_regs, is_scan(_s),
 		s->registrations);
 	COUNTER(&x, &gs, "iotrace_copied_in_bytes",
 		"Bytes the kernel copied from user memory for the call's arguments (derived).",
-		is_mux(_s), s->bytes_in);
+		fig_copies, is_mux(_s), s->bytes_in);
 	COUNTER(&x, &gs, "iotrace_copied_out_bytes",
 		"Bytes the kernel copied back to user memory for the call's results (derived).",
-		is_mux(_s), s->bytes_out);
+		fig_copies, is_mux(_s), s->bytes_out);
 	SECONDS(&x, &gs, "iotrace_syscall_asleep_seconds",
-		"Time asleep inside the calls (observed: sched_switch).", conf->sched, s->sleep_ns);
+		"Time asleep inside the calls (observed: sched_switch).", fig_time, 1, s->sleep_ns);
 	SECONDS(&x, &gs, "iotrace_syscall_preempted_seconds",
 		"Time runnable but preempted inside the calls (observed: sched_switch).",
-		conf->sched, s->runq_ns);
+		fig_time, 1, s->runq_ns);
 	SECONDS(&x, &gs, "iotrace_syscall_oncpu_seconds",
 		"Time on CPU inside the calls: latency less time off CPU (derived).",
-		conf->sched, oncpu_ns(s));
+		fig_oncpu, 1, oncpu_ns(s));
 	COUNTER(&x, &gs, "iotrace_syscall_wakeups", "Wakeups inside the calls (observed).",
-		conf->sched, s->wakeups);
+		fig_time, 1, s->wakeups);
 	wakeups(&x, wc, skel);
 	COUNTER(&x, &gs, "iotrace_io_bytes", "Bytes reads returned and writes took (observed).",
-		is_read(_s) || is_write(_s), s->io_bytes);
+		fig_io, is_read(_s) || is_write(_s), s->io_bytes);
 	COUNTER(&x, &gs, "iotrace_io_data_calls",
 		"Reads and writes that moved bytes, accepts that returned an fd (observed), "
-		"of every kind of file (by kind: iotrace_io_kind_data_calls).", is_io(_s),
+		"of every kind of file (by kind: iotrace_io_kind_data_calls).", fig_io, is_io(_s),
 		s->data_calls);
 	io_kinds(&x, &gs);
 	all_syscalls(&x, snap);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The reports: a snapshot and the run's description in, text or JSON out. */
+/*
+ * The reports: a snapshot and the run's description in, text or JSON out.
+ * A figure the run did not measure (collect/measured.h) is "-" in text,
+ * null in JSON, empty in HTML.
+ */
 #ifndef IOTRACE_REPORT_H
 #define IOTRACE_REPORT_H
 
@@ -36,9 +40,9 @@ void report_cpu_text(FILE *f, const struct run_info *run);
 /* Kernel internals: work per call, time, wakeups, reads/writes, readiness */
 void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_info *run);
 /* report_io.c: reads, writes, accepts by syscall and by the kind of file */
-void report_io_text(FILE *f, const struct snapshot *snap);
+void report_io_text(FILE *f, const struct snapshot *snap, const struct run_info *run);
 /* report_all.c: every syscall by name, and syscalls per request over all of them */
-void report_all_text(FILE *f, const struct snapshot *snap);
+void report_all_text(FILE *f, const struct snapshot *snap, const struct run_info *run);
 void report_text(FILE *f, const struct snapshot *snap, const struct run_info *run);
 void report_interval(FILE *f, const struct snapshot *delta, double secs, bool timestamp);
 int report_json(FILE *f, const struct snapshot *snap, const struct run_info *run);

@@ -11,13 +11,19 @@
 #define TOP_ALL		20	/* text rows; the JSON has every syscall */
 #define NAME_LEN	24
 
-void report_all_text(FILE *f, const struct snapshot *snap)
+void report_all_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
 	__u32 *nrs;
-	size_t n = allsys_sorted(snap, &nrs), i;
+	size_t n, i;
 	__u64 total = allsys_calls(snap), rest = 0, reqs = snapshot_requests(snap);
 	char name[NAME_LEN], b[3][FMT_LEN];
 
+	if (figure_missing(run, FIG_ALL_SYSCALLS)) {
+		fprintf(f, "\nALL SYSCALLS  -  (not measured: %s)\n",
+			figure_missing(run, FIG_ALL_SYSCALLS));
+		return;
+	}
+	n = allsys_sorted(snap, &nrs);
 	if (!n) {
 		free(nrs);
 		return;
@@ -35,8 +41,8 @@ void report_all_text(FILE *f, const struct snapshot *snap)
 		fprintf(f, "%-22s %10llu %8llu %10s %10s %9s\n",
 			syscall_name(nrs[i], name, sizeof(name)), (unsigned long long)c->calls,
 			(unsigned long long)c->failed, fmt_ns(b[0], FMT_LEN, c->total_ns),
-			fmt_ns(b[1], FMT_LEN, c->calls > c->untimed ?
-			       (double)c->total_ns / (c->calls - c->untimed) : 0),
+			c->calls > c->untimed ?	/* --light: "-" when none was timed */
+			fmt_ns(b[1], FMT_LEN, (double)c->total_ns / (c->calls - c->untimed)) : "-",
 			reqs ? fmt_ratio(b[2], FMT_LEN, c->calls, reqs, 2) : "");
 	}
 	if (rest)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include "chart/html_page.h"
 #include "collect/hist.h"
+#include "collect/measured.h"
 #include "collect/names.h"
 #include "report/fmt.h"
 #include "report/report.h"
@@ -63,7 +64,8 @@ static void latency_chart(FILE *f, const char *name, const struct mux_stats *s)
 	}
 }
 
-static void syscall_table(FILE *f, const struct snapshot *snap)
+/* A figure the run did not measure is an empty cell */
+static void syscall_table(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
 	static const char *const cols[] = { "syscall", "calls", "failed", "timeouts",
 		"watched/call", "ready/call", "mean", "p50", "p99", "max" };
@@ -92,6 +94,10 @@ static void syscall_table(FILE *f, const struct snapshot *snap)
 		cells[0] = mux_sys_name(s);
 		for (int k = 0; k < 9; k++)
 			cells[k + 1] = is_wait(s) || k < 2 || k > 4 ? b[k] : "-";
+		if (figure_missing(run, figure_watched(s)))
+			cells[4] = "";
+		for (int k = 5; k < 9 && !timed_calls(m); k++)	/* --light: none drawn */
+			cells[k + 1] = "";
 		html_table_row(f, cells, num, 10);
 	}
 	html_table_end(f);
@@ -153,6 +159,32 @@ static double wait_latency_us(const struct tl_bin *b, double width_s)
 	return b->waits ? b->wait_ns / 1e3 / b->waits : NAN;
 }
 
+/* The mode, the sampling, the window, and what the run did not measure */
+static void mode_paragraphs(FILE *f, const struct run_info *run)
+{
+	char line[1024];
+	size_t used;
+	unsigned int fig;
+
+	used = snprintf(line, sizeof(line), "mode: %s", run->light ? "light" : "full");
+	if (run_timed_one_in(run) > 1)
+		used += snprintf(line + used, sizeof(line) - used, "; 1 call in %u timed, drawn at "
+				 "random: latency and time on CPU are of the timed calls",
+				 run_timed_one_in(run));
+	if (run->windowed && used < sizeof(line))
+		used += snprintf(line + used, sizeof(line) - used, "; a window of the recording: "
+				 "%.3f s to %.3f s", run->window_from_s, run->window_to_s);
+	html_paragraph(f, line);
+	used = 0;
+	for (fig = 0; fig < FIG_NR && used < sizeof(line); fig++)
+		if (figure_missing(run, fig))
+			used += snprintf(line + used, sizeof(line) - used, "%s%s (%s)",
+					 used ? "; " : "not measured: ", figure_name(fig),
+					 figure_missing(run, fig));
+	if (used)
+		html_paragraph(f, line);
+}
+
 struct report_page {
 	const struct snapshot *snap;
 	const struct run_info *run;
@@ -171,7 +203,8 @@ static void report_page(FILE *f, const void *arg)
 		 run_end_name(r->run), r->run->syscall_probe,
 		 r->run->sched ? ", sched_switch+waking" : "");
 	html_begin(f, title, sub, NULL);
-	syscall_table(f, r->snap);
+	mode_paragraphs(f, r->run);
+	syscall_table(f, r->snap, r->run);
 	for (s = 0; s < MUX_NR; s++)
 		if (r->snap->present & (1u << s))
 			latency_chart(f, mux_sys_name(s), &r->snap->total[s]);

@@ -45,8 +45,11 @@ static void print_group(FILE *f, const char *name, const struct snapshot *snap,
 	}
 }
 
-void report_io_text(FILE *f, const struct snapshot *snap)
+void report_io_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
+	bool time = !figure_missing(run, FIG_TIME), oncpu = !figure_missing(run, FIG_ONCPU);
+	bool copy = !figure_missing(run, FIG_COPY_PHASE);
+
 	unsigned int s;
 	char b[4][FMT_LEN];
 
@@ -64,10 +67,11 @@ void report_io_text(FILE *f, const struct snapshot *snap)
 			(unsigned long long)st->calls,
 			(unsigned long long)snapshot_errno(snap, s, EAGAIN),
 			is_accept(s) ? "-" : fmt_bytes(b[3], FMT_LEN, st->io_bytes),
-			fmt_ns(b[0], FMT_LEN, timed_calls(st) ?
-			       (double)oncpu_ns(st) / timed_calls(st) : 0),
-			fmt_ns(b[1], FMT_LEN, (double)st->sleep_ns / st->calls),
-			fmt_ns(b[2], FMT_LEN, st->slept_calls ? (double)st->copy_ns / st->slept_calls : 0));
+			!oncpu || !timed_calls(st) ? "-" :
+			fmt_ns(b[0], FMT_LEN, (double)oncpu_ns(st) / timed_calls(st)),
+			!time ? "-" : fmt_ns(b[1], FMT_LEN, (double)st->sleep_ns / st->calls),
+			!copy ? "-" : fmt_ns(b[2], FMT_LEN, st->slept_calls ?
+					     (double)st->copy_ns / st->slept_calls : 0));
 		print_kinds(f, st->kind_calls);
 	}
 	fprintf(f, "\nIO BY FD KIND   (sendfile, splice: the fd written to)\n");

@@ -5,7 +5,9 @@
 #include "collect/names.h"
 #include "report/report_json.h"
 
-json_object *wakeups_json(const struct snapshot *snap, const struct ksyms *ks)
+/* By class: what woke each call (FIG_WAKE_CLASSES); contexts and stacks need the maps */
+json_object *wakeups_json(const struct snapshot *snap, const struct run_info *run,
+			  const struct ksyms *ks)
 {
 	json_object *o = json_object_new_object(), *stacks = json_object_new_array();
 	unsigned int s, c;
@@ -31,7 +33,7 @@ json_object *wakeups_json(const struct snapshot *snap, const struct ksyms *ks)
 		w = json_object_new_object();
 		add_u64(w, "total", total);
 		json_object_object_add(w, "by_class", cls);
-		json_object_object_add(w, "by_context", ctxs);
+		add_if(w, "by_context", run, FIG_WAKE_STACKS, ctxs);
 		json_object_object_add(o, mux_sys_name(s), w);
 	}
 	for (i = 0; i < snap->nwakes && i < 20; i++) {
@@ -50,7 +52,7 @@ json_object *wakeups_json(const struct snapshot *snap, const struct ksyms *ks)
 		json_object_object_add(e, "frames", frames);
 		json_object_array_add(stacks, e);
 	}
-	json_object_object_add(o, "top_stacks", stacks);
+	add_if(o, "top_stacks", run, FIG_WAKE_STACKS, stacks);
 	return o;
 }
 
@@ -111,14 +113,15 @@ static __u64 eagain(const struct snapshot *snap)
 }
 
 /* Syscalls per request: per socket read that returned data (claims M5, E7) */
-json_object *per_request_json(const struct snapshot *snap)
+json_object *per_request_json(const struct snapshot *snap, const struct run_info *run)
 {
 	json_object *o = json_object_new_object();
 	__u64 waits = snapshot_calls(snap, is_wait), ctl = snapshot_calls(snap, is_epoll_ctl);
 	__u64 reqs = snapshot_requests(snap), all = allsys_calls(snap);
+	bool every = !figure_missing(run, FIG_ALL_SYSCALLS);	/* every syscall counted */
 
 	add_u64(o, "requests", reqs);
-	add_u64(o, "syscalls", all);
+	add_if(o, "syscalls", run, FIG_ALL_SYSCALLS, json_object_new_uint64(all));
 	add_u64(o, "waits", waits);
 	add_u64(o, "epoll_ctl", ctl);
 	add_u64(o, "reads", snapshot_calls(snap, is_read));
@@ -127,9 +130,12 @@ json_object *per_request_json(const struct snapshot *snap)
 	add_u64(o, "eagain", eagain(snap));
 	if (waits)
 		add_double(o, "epoll_ctl_per_wait", (double)ctl / waits);
-	if (reqs) {
+	if (reqs && every) {
 		add_double(o, "syscalls_per_request", (double)all / reqs);
 		json_object_object_add(o, "by_syscall", per_request_by_syscall_json(snap, reqs));
+	} else if (reqs) {
+		add_null(o, "syscalls_per_request");
+		add_null(o, "by_syscall");
 	}
 	return o;
 }
@@ -160,7 +166,7 @@ json_object *processes_json(const struct snapshot *snap, const struct run_info *
 		add_str(e, "comm", p[i].p.comm);
 		add_u64(e, "threads", p[i].p.threads);
 		add_u64(e, "mux_calls", p[i].p.mux_calls);
-		if (p[i].cpu)
+		if (p[i].cpu && !figure_missing(run, FIG_CPU))
 			json_object_object_add(e, "cpu", cpu_json(&p[i].cpu->cpu));
 		json_object_array_add(a, e);
 	}

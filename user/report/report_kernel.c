@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "collect/measured.h"
 #include "collect/names.h"
 #include "report/report.h"
 
@@ -23,8 +24,21 @@ static double per_call(__u64 v, const struct mux_stats *s)
 	return s->calls ? (double)v / s->calls : 0;
 }
 
-static void print_work(FILE *f, const struct snapshot *snap, bool light)
+/* v per call with its format, or "-" when the run did not measure it */
+static const char *cell(char *b, const char *fmt, __u64 v, const struct mux_stats *s,
+			bool measured)
 {
+	if (!measured)
+		return "-";
+	snprintf(b, FMT_LEN, fmt, per_call(v, s));
+	return b;
+}
+
+static void print_work(FILE *f, const struct snapshot *snap, const struct run_info *run)
+{
+	bool passes = !figure_missing(run, FIG_PASSES), regs = !figure_missing(run, FIG_REGISTRATIONS);
+	bool copies = !figure_missing(run, FIG_COPIES);
+	char b[5][FMT_LEN];
 	unsigned int s;
 
 	fprintf(f, "\nKERNEL WORK PER CALL   (d) derived from arguments; (lb) lower bound\n");
@@ -36,22 +50,19 @@ static void print_work(FILE *f, const struct snapshot *snap, bool light)
 		if (!is_mux(s) || !has(snap, s))
 			continue;
 		fprintf(f, "%-17s", mux_sys_name(s));
-		if (light && is_scan(s))	/* --light: no registrations, no bytes */
-			fprintf(f, " %6.2f lb %8.2f lb %9s", per_call(st->passes, st),
-				per_call(st->examined, st), "-");
-		else if (is_scan(s))
-			fprintf(f, " %6.2f lb %8.2f lb %9.2f", per_call(st->passes, st),
-				per_call(st->examined, st), per_call(st->registrations, st));
-		else if (s == MUX_EPOLL_CTL_ADD)
+		if (is_scan(s))		/* select's examined are its fds watched x passes */
+			fprintf(f, " %5s lb %7s lb %9s",
+				cell(b[0], "%.2f", st->passes, st, passes),
+				cell(b[1], "%.2f", st->examined, st,
+				     passes && !figure_missing(run, figure_watched(s))),
+				cell(b[2], "%.2f", st->registrations, st, regs));
+		else if (s == MUX_EPOLL_CTL_ADD)	/* from the calls: every mode */
 			fprintf(f, " %8s %10s %9.2f", "-", "-",
 				per_call(st->calls - (st->errors), st));
 		else
 			fprintf(f, " %8s %10s %9s", "-", "-", "-");
-		if (light)
-			fprintf(f, " %9s %9s\n", "-", "-");
-		else
-			fprintf(f, " %9.1f %9.1f\n", per_call(st->bytes_in, st),
-				per_call(st->bytes_out, st));
+		fprintf(f, " %9s %9s\n", cell(b[3], "%.1f", st->bytes_in, st, copies),
+			cell(b[4], "%.1f", st->bytes_out, st, copies));
 	}
 }
 
@@ -85,9 +96,9 @@ static void print_rewrites(FILE *f, const struct snapshot *snap)
 	}
 }
 
-static void print_time(FILE *f, const struct snapshot *snap)
+static void print_time(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
-	bool any = false;
+	bool any = false, measured = !figure_missing(run, FIG_ONCPU);
 	unsigned int s;
 	char b[6][FMT_LEN];
 
@@ -105,17 +116,18 @@ static void print_time(FILE *f, const struct snapshot *snap)
 		any = true;
 		oncpu = oncpu_ns(st);	/* --light: the timed calls' */
 		fprintf(f, "%-17s %9s %9s %9s %6s %8s %10s\n", mux_sys_name(s),
-			fmt_ns(b[0], FMT_LEN, timed_calls(st) ? oncpu / timed_calls(st) : 0),
+			!measured || !timed_calls(st) ? "-" :	/* --light: none drawn */
+			fmt_ns(b[0], FMT_LEN, oncpu / timed_calls(st)),
 			fmt_ns(b[1], FMT_LEN, per_call(st->sleep_ns, st)),
 			fmt_ns(b[2], FMT_LEN, per_call(st->runq_ns, st)),
 			fmt_pct(b[3], FMT_LEN, st->slept_calls, st->calls),
 			fmt_ratio(b[4], FMT_LEN, st->wakeups, st->calls, 2),
-			is_scan(s) && st->examined ?
+			is_scan(s) && st->examined && measured ?
 			fmt_ns(b[5], FMT_LEN, oncpu_per_examined(st)) : "-");
 	}
 }
 
-static void print_wakeups(FILE *f, const struct snapshot *snap)
+static void print_wakeups(FILE *f, const struct snapshot *snap, bool contexts)
 {
 	bool any = false;
 	unsigned int s, c;
@@ -140,6 +152,10 @@ static void print_wakeups(FILE *f, const struct snapshot *snap)
 				 (unsigned long long)snap->wake[s][c]);
 			fprintf(f, "%s%s", first ? "" : ", ", buf);
 			first = false;
+		}
+		if (!contexts) {	/* a window: the class of each call's last waker only */
+			fputc('\n', f);
+			continue;
 		}
 		fprintf(f, "  [");
 		for (c = 0, first = true; c < CTX_NR; c++) {
@@ -205,18 +221,23 @@ static void print_stacks(FILE *f, const struct snapshot *snap, const struct ksym
 
 void report_kernel_text(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
+	const char *why;
+
 	if (snapshot_any(snap, is_mux))
-		print_work(f, snap, run->light);
-	print_rewrites(f, snap);
-	if (run->sched)
-		print_time(f, snap);
-	if (run->sched)
-		print_wakeups(f, snap);
+		print_work(f, snap, run);
+	if (!figure_missing(run, FIG_REWRITES))
+		print_rewrites(f, snap);
+	why = figure_missing(run, FIG_TIME);
+	if (why)
+		fprintf(f, "\nwakeups and time asleep: not measured (%s)\n", why);
 	else
-		fprintf(f, "\nwakeups and time asleep: not measured (sched tracepoints did not attach)\n");
-	report_io_text(f, snap);
+		print_time(f, snap, run);
+	if (!figure_missing(run, FIG_WAKE_CLASSES))
+		print_wakeups(f, snap, !figure_missing(run, FIG_WAKE_STACKS));
+	report_io_text(f, snap, run);
 	print_ctl_per_wait(f, snap);
-	print_readiness(f, snap);
-	if (run->stacks)
+	if (!figure_missing(run, FIG_READINESS))
+		print_readiness(f, snap);
+	if (run->stacks && !figure_missing(run, FIG_WAKE_STACKS))
 		print_stacks(f, snap, snap->ksyms);
 }

@@ -255,7 +255,8 @@ static int lookup(struct report *r, const char *path, json_object **out)
 		dot = strchr(key, '.');
 		if (dot)
 			*dot = '\0';
-		if (!json_object_object_get_ex(v, key, &v))
+		/* null is how a report says "not measured": absent, as a missing key */
+		if (!json_object_object_get_ex(v, key, &v) || !v)
 			return 0;
 		if (!dot)
 			break;
@@ -309,6 +310,8 @@ static int figure(struct report *r, json_object *v, const char *where, bool whol
 
 	if (r->error[0])
 		return -1;
+	if (!v)		/* null or missing: absent, *out untouched */
+		return 0;
 	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
 		return bad_type(r, where, "a number", v);
 	d = json_object_get_double(v);

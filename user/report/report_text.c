@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "collect/hist.h"
+#include "collect/measured.h"
 #include "collect/names.h"
 #include "report/report.h"
 
@@ -20,7 +21,8 @@ void sys_row_of(struct sys_row *r, const struct snapshot *snap, __u32 tid, unsig
 	r->failed = s->errors - r->interrupted;
 }
 
-static void print_counts(FILE *f, const char *name, const struct sys_row *r, unsigned int sys)
+static void print_counts(FILE *f, const struct run_info *run, const char *name,
+			 const struct sys_row *r, unsigned int sys)
 {
 	const struct mux_stats *s = r->s;
 	char b[FMT_LEN];
@@ -32,8 +34,8 @@ static void print_counts(FILE *f, const char *name, const struct sys_row *r, uns
 		return;
 	}
 	fprintf(f, " %7llu", (unsigned long long)s->timeouts);
-	/* "?": no call's fd list could be read */
-	fprintf(f, " %13s", s->watched_calls ?
+	/* "-": not measured in this mode; "?": no call's fd list could be read */
+	fprintf(f, " %13s", figure_missing(run, figure_watched(sys)) ? "-" : s->watched_calls ?
 		fmt_ratio(b, sizeof(b), s->watched_total, s->watched_calls, 2) : "?");
 	fprintf(f, " %11s\n", fmt_ratio(b, sizeof(b), s->ready_total, s->calls, 2));
 }
@@ -116,7 +118,9 @@ static void print_threads(FILE *f, const struct snapshot *snap, bool all)
 			fprintf(f, "%-7u %-15.15s %-15.15s %7llu %6llu %5llu %8s %8s\n", t->tid,
 				t->comm, mux_sys_name(s), (unsigned long long)t->sys[s].calls,
 				(unsigned long long)r.failed, (unsigned long long)r.interrupted,
+				!timed_calls(&t->sys[s]) ? "-" :	/* --light: none drawn */
 				fmt_ns(b[0], FMT_LEN, mean_lat(&t->sys[s])),
+				!timed_calls(&t->sys[s]) ? "-" :
 				fmt_ns(b[1], FMT_LEN, t->sys[s].lat_max));
 			rows++;
 		}
@@ -170,6 +174,44 @@ static void print_exact(FILE *f, const struct run_info *run)
 	}
 }
 
+/* "not measured (WHY): a, b, c", one paragraph per reason, under 80 columns */
+static void print_not_measured(FILE *f, const struct run_info *run)
+{
+	const char *whys[FIG_NR];
+	unsigned int fig, k, n = 0;
+
+	for (fig = 0; fig < FIG_NR; fig++) {
+		/* the exact counts have their line above */
+		const char *why = fig == FIG_EXACT ? NULL : figure_missing(run, fig);
+
+		for (k = 0; why && k < n && strcmp(whys[k], why); k++)
+			;
+		if (why && k == n)
+			whys[n++] = why;
+	}
+	for (k = 0; k < n; k++) {
+		int col = fprintf(f, "not measured, %s:", whys[k]);
+		bool first = true;
+
+		for (fig = 0; fig < FIG_NR; fig++) {
+			const char *why = fig == FIG_EXACT ? NULL : figure_missing(run, fig);
+			const char *name = figure_name(fig);
+
+			if (!why || strcmp(why, whys[k]))
+				continue;
+			if (col + 2 + (int)strlen(name) > 79) {
+				fprintf(f, "%s\n ", first ? "" : ",");
+				col = 1;
+			} else if (!first) {
+				col += fprintf(f, ",");
+			}
+			col += fprintf(f, " %s", name);
+			first = false;
+		}
+		fputc('\n', f);
+	}
+}
+
 static void print_header(FILE *f, const struct snapshot *snap, const struct run_info *run,
 			 size_t nprocs)
 {
@@ -190,8 +232,11 @@ static void print_header(FILE *f, const struct snapshot *snap, const struct run_
 	if (run->light && run->why_light[0])
 		fprintf(f, "mode: light, full mode does not load on this kernel (%s)\n",
 			run->why_light);
-	if (run->light)
-		fprintf(f, "--light: not measured: %s\n", light_left_out);
+	if (run_timed_one_in(run) > 1)
+		fprintf(f, "sampled: 1 call in %u timed, drawn at random: latency, time on CPU and\n"
+			"  syscall times are of the timed calls; every count is of every call\n",
+			run_timed_one_in(run));
+	print_not_measured(f, run);
 	report_cpu_text(f, run);
 	if (run->epoll_read)
 		fprintf(f, "epoll state read from /proc %s: %u epoll fd%s, %u registrations%s\n",
@@ -221,7 +266,7 @@ void report_text(FILE *f, const struct snapshot *snap, const struct run_info *ru
 	if (!snapshot_any(snap, is_mux)) {
 		fprintf(f, "\nno multiplexing syscalls completed\n");
 		report_kernel_text(f, snap, run);
-		report_all_text(f, snap);
+		report_all_text(f, snap, run);
 		print_drops(f, snap);
 		return;
 	}
@@ -233,14 +278,14 @@ void report_text(FILE *f, const struct snapshot *snap, const struct run_info *ru
 		if (!is_mux(s) || !(snap->present & (1u << s)))
 			continue;
 		sys_row_of(&r, snap, SNAP_ALL_THREADS, s, &snap->total[s]);
-		print_counts(f, mux_sys_name(s), &r, s);
+		print_counts(f, run, mux_sys_name(s), &r, s);
 	}
 	fprintf(f, "\n%-17s %9s %9s %9s %9s %9s\n", "LATENCY", "AVG", "P50", "P90", "P99", "MAX");
 	for (s = 0; s < MUX_NR; s++)
 		if (snap->present & (1u << s))
 			print_latency(f, mux_sys_name(s), &snap->total[s]);
 	report_kernel_text(f, snap, run);
-	report_all_text(f, snap);
+	report_all_text(f, snap, run);
 	print_errnos(f, snap, false);
 	print_errnos(f, snap, true);
 	if (snap->nthreads > 1 || run->all_threads)

@@ -1,34 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The command line: its help, its options, and each value parsed and range-checked. */
 #include <argp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/types.h>
 #include "numparse.h"
 #include "iotrace.h"
-#include "compare/compare.h"
 #include "metrics/metrics.h"
 #include "trace/options.h"
 
-#define OPT_BTF		1000
-#define OPT_THREADS	1001
-#define OPT_STACKS	1002
-#define OPT_STATS_ENTRIES 1003
-#define OPT_RAW_TP	1004
-#define OPT_COMPARE	1005
-#define OPT_INTERVAL_JSON 1006
-#define OPT_METRICS	1007
-#define OPT_FROM	1008
-#define OPT_TO		1009
-#define OPT_PLOT	1010
-#define OPT_HTML	1011
-#define OPT_RECORD_BUFFER 1012
-#define OPT_KEEP_RUNNING 1013
-#define OPT_LIGHT	1014
-#define OPT_CHECK	1015
-
 #define INTERVAL_MIN	0.01	/* s */
-
-#include <string.h>
 
 const char *argp_program_version = "iotrace 0.1";
 
@@ -38,8 +20,8 @@ static const char doc[] =
 "\n"
 "USAGE: iotrace [-d SECS] [-i SECS] [-j FILE] [-T] [-v] [-f] -p PID[,PID...]\n"
 "       iotrace [OPTIONS] -- CMD [ARGS...]\n"
-"       iotrace --compare REPORT.json REPORT.json...\n"
-"       iotrace -r CAPTURE [--from SECS] [--to SECS] [-j FILE] [--threads] [--stacks]\n"
+"       iotrace --compare [--html FILE] REPORT... (-: stdin; a capture too)\n"
+"       iotrace -r CAPTURE [--from SECS] [--to SECS] [-j FILE] [--html FILE]\n"
 "       iotrace --plot SPEC.json --html OUT.html\n"
 "       iotrace --check [-j FILE]\n"
 "\n"
@@ -89,7 +71,7 @@ static const struct argp_option option_list[] = {
 	  "Attach sys_enter/sys_exit as raw_tp, the fallback used when tp_btf fails", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "BTF file for CO-RE when the kernel has none", 0 },
 	{ "compare", OPT_COMPARE, NULL, 0,
-	  "Compare JSON reports (the operands, up to 4) side by side; traces nothing", 0 },
+	  "Compare JSON reports or recordings (the operands, up to 4; - is stdin) side by side; traces nothing", 0 },
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics while tracing (ADDR: 127.0.0.1)", 0 },
 	{ "write", 'w', "FILE", 0,
@@ -143,6 +125,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *opts = state->input;
 
+	options_note(key, state);
 	switch (key) {
 	case 'p':
 		parse_pids(arg, opts);
@@ -246,49 +229,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
-		/* --html FILE also pages a live run, a replay or --compare */
-		if ((opts->plot_spec && !opts->html_path) || (opts->plot_spec &&
-		    (opts->npids || opts->cmd || opts->compare || opts->metrics || opts->replay_path)))
-			argp_error(state, "--plot SPEC and --html FILE go together, alone");
-		if (opts->plot_spec)
-			break;
-		if (opts->check) {
-			if (opts->npids || opts->cmd || opts->compare || opts->replay_path ||
-			    opts->record_path || opts->metrics || opts->light || opts->raw_tp)
-				argp_error(state, "--check traces nothing: it takes only -j FILE, -v and --btf");
-			break;
-		}
-		if (opts->compare) {
-			if (opts->npids)
-				argp_error(state, "--compare reads reports; it takes no -p");
-			opts->reports = opts->cmd;
-			opts->cmd = NULL;
-			while (opts->reports && opts->reports[opts->nreports])
-				opts->nreports++;
-			if (opts->nreports < 1 || opts->nreports > COMPARE_MAX)
-				argp_error(state, "--compare takes 1 to %d JSON reports", COMPARE_MAX);
-			break;
-		}
-		if (opts->record_kib && !opts->record_path)
-			argp_error(state, "--record-buffer needs -w FILE");
-		if ((opts->from_s || opts->to_s) && !opts->replay_path)
-			argp_error(state, "--from and --to need -r FILE");
-		if (opts->to_s && opts->to_s <= opts->from_s)
-			argp_error(state, "--to must be after --from");
-		if (opts->replay_path) {
-			if (opts->npids || opts->cmd || opts->record_path || opts->interval ||
-			    opts->metrics || opts->follow)
-				argp_error(state, "-r reads a recording: no -p, --, -w, -i, -f or --metrics");
-			break;
-		}
-		if (opts->interval_json && !opts->interval)
-			argp_error(state, "--interval-json needs -i SECS");
-		if (!opts->npids && !opts->cmd)
-			argp_error(state, "give -p PID or -- CMD");
-		if (opts->npids && opts->cmd)
-			argp_error(state, "give -p PID or -- CMD, not both");
-		if (opts->keep_running && !opts->cmd)
-			argp_error(state, "--keep-running applies to -- CMD");
+		options_check_mode(opts, state);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

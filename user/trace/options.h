@@ -44,4 +44,17 @@ struct options {
 /* Parse argv; exits with a one-line error (status 2) on bad input. */
 void options_parse(int argc, char **argv, struct options *opts);
 
+/* The keys of the long options without a letter */
+enum option_key {
+	OPT_BTF = 1000, OPT_THREADS, OPT_STACKS, OPT_STATS_ENTRIES, OPT_RAW_TP, OPT_COMPARE,
+	OPT_INTERVAL_JSON, OPT_METRICS, OPT_FROM, OPT_TO, OPT_PLOT, OPT_HTML,
+	OPT_RECORD_BUFFER, OPT_KEEP_RUNNING, OPT_LIGHT, OPT_CHECK,
+};
+
+struct argp_state;
+/* options_modes.c: note each option as it is parsed (one with a value, given twice, exits) */
+void options_note(int key, struct argp_state *state);
+/* At the end: refuse what does not apply to the mode, or lacks what it needs (exit 2) */
+void options_check_mode(struct options *opts, struct argp_state *state);
+
 #endif
