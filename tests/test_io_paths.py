@@ -237,3 +237,33 @@ def test_report_errors_name_the_byte():
         r = run_iotrace(["--compare", path])
         assert r.returncode == 1 and r.stderr.startswith(
             f"iotrace: cannot read {path}: gzip data cut short (at byte "), r.stderr
+
+
+def test_launched_command_is_traced_from_its_one_exec():
+    """`-- true` counted the launcher's PATH search (execve 10, 9 failed) and
+    said "cpu 147%": the CPU time since fork against the time since exec.
+    The path is now found before the held exec, which runs once, and the CPU
+    time is that of the traced time."""
+    path = ":".join(f"/nonexistent/{i}" for i in range(8)) + ":" + os.environ["PATH"]
+    for _ in range(5):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            r = run_iotrace(["-j", out, "--", "true"], env=dict(os.environ, PATH=path))
+            assert r.returncode == 0, r.stderr
+            report = json.load(open(out))
+        execve = report["all_syscalls"]["execve"]
+        assert (execve["calls"], execve["failed"]) == (1, 0), execve
+        cpu = report["cpu"]
+        assert cpu["source"] == "rusage" and 0 < cpu["total_s"] <= report["duration_s"], \
+            (cpu, report["duration_s"])
+    assert_detached(report["target"]["pid"])
+
+
+def test_script_without_shebang_still_runs_as_execvp_runs_it():
+    with tempfile.TemporaryDirectory() as d:
+        script = os.path.join(d, "plain")
+        with open(script, "w") as f:
+            f.write("echo from-sh\n")
+        os.chmod(script, 0o755)
+        r = run_iotrace(["--", "plain"], env=dict(os.environ, PATH=d + ":/usr/bin:/bin"))
+        assert r.returncode == 0 and "from-sh" in r.stdout, r.stderr

@@ -218,6 +218,8 @@ int main(int argc, char **argv)
 	/* CPU times from here (a launched command, held before exec, from ~0) */
 	for (i = 0; i < ntargets; i++)
 		cpu_track(&cpu, pids[i], false);
+	/* and the traced time: a launched command's exec and all it runs are inside it */
+	start = now_s();
 	if (ntargets == 1)
 		fprintf(stderr, "Tracing PID %d (%s)%s... Ctrl-C to end.\n", target->pid,
 			target->comm, opts.follow ? " and its children" : "");
@@ -242,7 +244,6 @@ int main(int argc, char **argv)
 	/* the wakeup stacks' frames are named as they appear: Ctrl-C reads no kallsyms */
 	if (probes.sched)
 		names = frame_names_new();
-	start = now_s();
 	end = opts.duration ? start + opts.duration : 1e300;
 	next_tick = opts.interval ? start + opts.interval : 1e300;
 	run.end = RUN_END_DURATION;

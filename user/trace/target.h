@@ -14,7 +14,9 @@ struct target {
 	int go_fd;		/* launched: write end that releases the child */
 	int err_fd;		/* launched: read end carrying exec's errno */
 	int exit_status;	/* launched: wait status, -1 if not reaped */
-	struct rusage rusage;	/* launched and reaped: its own and its reaped children's */
+	unsigned long long held_ns;	/* launched: CPU it used before its release (ns) */
+	struct rusage rusage;	/* launched and reaped: its own and its reaped children's,
+				 * less held_ns (used before the traced time) */
 	char comm[16];
 };
 
