@@ -146,7 +146,7 @@ def test_json_on_stdout_is_pure():
     # the program's own output shares stdout; the report is the last JSON document
     doc = r.stdout[r.stdout.index("{\n"):]
     report = json.loads(doc)
-    assert report["schema_version"] == 1 and report["syscalls"]["poll"]["calls"] == 60
+    assert report["schema_version"] == 2 and report["syscalls"]["poll"]["calls"] == 60
     assert "SYSCALL" in r.stderr          # the text report moved to stderr
 
 
