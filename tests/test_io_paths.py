@@ -230,6 +230,9 @@ def test_report_errors_name_the_byte():
             r = run_iotrace(["--compare", path])
             assert r.returncode == 1 and r.stderr == \
                 f"iotrace: bad report {path}: not JSON ({why})\n", (data, r.stderr)
+        r = run_iotrace(["--compare", d])
+        assert r.returncode == 1 and r.stderr == f"iotrace: cannot read {d}: Is a directory\n", \
+            r.stderr
         with open(REAL, "rb") as f:
             whole = gzip.compress(f.read())
         with open(path, "wb") as f:

@@ -23,6 +23,14 @@ static int failed(struct report *r, const char *path, const char *why)
 	return -1;
 }
 
+/* As the report reader says it: "cannot read DIR: Is a directory" */
+static int cannot_read(struct report *r, const char *path, const char *why)
+{
+	failed(r, path, why);
+	snprintf(r->error, sizeof(r->error), "cannot read %s: %s", path, why);
+	return -1;
+}
+
 /* The recording, read from the fd the input hands over (peeked bytes first) */
 static int open_capture(struct report *r, struct in_file *in, double *busy_s)
 {
@@ -76,11 +84,11 @@ int compare_open(struct report *r, const char *path, double *busy_s)
 
 	*busy_s = 0;
 	if (in_file_open(&in, path))
-		return report_open(r, path);	/* its message: "cannot read PATH: ..." */
+		return cannot_read(r, path, strerror(errno));
 	/* decompressed when gzip: a recording (-w) is gzip, a report may be (-j FILE.gz) */
 	got = in_file_peek(&in, magic, sizeof(magic));
 	if (got < 0)
-		err = failed(r, path, in.why);
+		err = cannot_read(r, path, in.why);
 	else if (got == sizeof(magic) && !memcmp(magic, CAP_MAGIC, sizeof(magic)))
 		err = open_capture(r, &in, busy_s);
 	else
