@@ -174,6 +174,13 @@ def test_compare_and_replay_read_a_fifo():
         assert r.returncode == 0, r.stderr
         assert json.load(open(os.path.join(d, "replayed.json")))["syscalls"] == \
             json.load(open(rep))["syscalls"]
+        # "-r -": the recording on stdin, read once as it comes
+        with open(cap, "rb") as f:
+            r = subprocess.run([IOTRACE, "-r", "-", "-j", os.path.join(d, "stdin.json")],
+                               stdin=f, capture_output=True, text=True, timeout=20)
+        assert r.returncode == 0, r.stderr
+        assert json.load(open(os.path.join(d, "stdin.json")))["syscalls"] == \
+            json.load(open(rep))["syscalls"]
 
 
 def run_measured(args, stdin=None, timeout=30):

@@ -14,6 +14,7 @@
 #include "record.h"
 #include "capture/capture.h"
 #include "capture/window.h"
+#include "files/input_file.h"
 #include "report/output.h"
 #include "report/report.h"
 #include "report/report_html.h"
@@ -169,13 +170,20 @@ out:
 int replay_main(const struct options *o)
 {
 	struct json_out json = {};
+	struct in_file in;
 	FILE *text;
 	int fd, err;
 
 	text = o->json_path && !strcmp(o->json_path, "-") ? stderr : stdout;
-	fd = open(o->replay_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	/* "-" is stdin; a FIFO or a pipe is read once, as it comes */
+	if (in_file_open(&in, o->replay_path)) {
 		fprintf(stderr, "iotrace: failed to open %s: %s\n", o->replay_path, strerror(errno));
+		return 1;
+	}
+	fd = in_file_fd(&in);
+	if (fd < 0) {
+		fprintf(stderr, "iotrace: failed to read %s: %s\n", o->replay_path, in.why);
+		in_file_close(&in);
 		return 1;
 	}
 	if (json_out_open(&json, o->json_path)) {
