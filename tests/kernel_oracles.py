@@ -42,7 +42,7 @@ READS_WRITES = {"read", "readv", "pread64", "recvfrom", "recvmsg",
 # EINVAL 65, EFAULT 2, interrupted 1; epoll's are the interest sets, as in
 # full mode; select's are not measured.
 LIGHT_POLL_WATCHED = dict(watched=3 * 5 + 2 * 2 + 1 + 65 + 2 + 1, watched_calls=9)
-UNMEASURED = (None, 0)   # how the JSON shows a figure --light leaves out (0 until it is null)
+UNMEASURED = (None,)   # how the JSON shows a figure --light leaves out: null or absent
 
 
 class Lines:

@@ -75,7 +75,7 @@ static void print_window_note(FILE *f, const struct run_info *run)
 	fprintf(f, "from the events: calls, errors, timeouts, latency, fds watched and ready, "
 		"time asleep and on CPU, wakeups (class of each call's last waker); "
 		"kernel copies, registrations, readiness and fd tables need the "
-		"aggregates: not shown (0)\n");
+		"aggregates: not measured here (-, JSON null)\n");
 }
 
 /*
