@@ -310,3 +310,28 @@ def test_check_names_the_figures_the_reports_name():
     light, _, _ = launch([prog("mux_calls"), "poll"], extra=[LIGHT])
     assert set(not_measured(light)) <= names, set(not_measured(light)) - names
     assert LIGHT_LEAVES_OUT <= names, LIGHT_LEAVES_OUT - names
+
+
+def test_interval_lines_carry_the_mode_and_null_for_what_light_did_not_measure():
+    """--interval-json wrote --light's unmeasured counters as 0 (bytes_in,
+    registrations, reports...). Every line now says its mode, and those are null."""
+    with tempfile.TemporaryDirectory() as d:
+        for mode, extra in (("full", []), ("light", ["--light"])):
+            path = os.path.join(d, mode + ".jsonl")
+            r = run_iotrace(extra + ["-i", "0.05", "--interval-json", path, "--",
+                                     prog("mux_calls"), "poll"], timeout=60)
+            assert r.returncode == 0, r.stderr
+            lines = [json.loads(l) for l in open(path)]
+            assert lines and lines[-1]["whole_trace"], lines
+            for line in lines:
+                assert line["mode"] == mode and line["timed_one_in"] == \
+                    (16 if mode == "light" else 1), line
+            poll = lines[-1]["syscalls"]["poll"]
+            assert poll["calls"] == 9, poll
+            for k in ("bytes_in", "bytes_out", "registrations", "reports", "rewrite_calls",
+                      "hist_oncpu"):
+                if mode == "light":
+                    assert poll[k] is None, (k, poll[k])
+                else:
+                    assert poll[k] is not None, (k, poll)
+            assert (poll["bytes_in"] or 0) > 0 or mode == "light", poll

@@ -47,7 +47,7 @@ void report_text(FILE *f, const struct snapshot *snap, const struct run_info *ru
 void report_interval(FILE *f, const struct snapshot *delta, double secs, bool timestamp);
 int report_json(FILE *f, const struct snapshot *snap, const struct run_info *run);
 /* --interval-json: one line of counters for [start_s, end_s] (whole: the trace's) */
-int report_json_line(FILE *f, const struct snapshot *snap, double start_s, double end_s,
-		     bool whole);
+int report_json_line(FILE *f, const struct snapshot *snap, const struct run_info *run,
+		     double start_s, double end_s, bool whole);
 
 #endif

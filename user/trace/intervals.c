@@ -11,7 +11,7 @@ static void interval_json(struct intervals *iv, const struct snapshot *snap, dou
 	struct snapshot delta;
 
 	snapshot_diff(&delta, snap, &iv->prev);
-	if (!iv->err && report_json_line(iv->json, &delta, iv->prev_s, at_s, false)) {
+	if (!iv->err && report_json_line(iv->json, &delta, &iv->run, iv->prev_s, at_s, false)) {
 		fprintf(stderr, "iotrace: failed to write the interval JSON: %s\n", strerror(errno));
 		iv->err = 1;
 	}
@@ -37,7 +37,7 @@ int interval_end(struct intervals *iv, const struct snapshot *snap, double at_s)
 	if (!iv->json)
 		return 0;
 	interval_json(iv, snap, at_s);
-	if (!iv->err && report_json_line(iv->json, snap, 0, at_s, true)) {
+	if (!iv->err && report_json_line(iv->json, snap, &iv->run, 0, at_s, true)) {
 		fprintf(stderr, "iotrace: failed to write the interval JSON: %s\n", strerror(errno));
 		iv->err = 1;
 	}

@@ -4,6 +4,7 @@
 #define IOTRACE_INTERVALS_H
 
 #include <stdio.h>
+#include "collect/run_info.h"
 #include "collect/snapshot.h"
 #include "trace/options.h"
 
@@ -11,6 +12,7 @@ struct intervals {
 	FILE *json;		/* --interval-json, or NULL */
 	struct snapshot prev;	/* at the last tick (empty before the first) */
 	double prev_s;		/* when, from the start */
+	struct run_info run;	/* the mode that runs: what the lines leave out */
 	int err;
 };
 

@@ -192,6 +192,8 @@ int main(int argc, char **argv)
 		deep_skip(&deep, "several processes");
 	else
 		deep_start(&deep, target->pid, opts.btf_path);
+	/* the interval lines say what this mode leaves out, as the report does */
+	run_info_probes(&iv.run, &probes, &deep);
 	if (rec) {
 		struct record_head h = { argp_program_version, argc, argv, pids, ntargets,
 					 target->comm, probes.live, opts.follow, opts.cmd != NULL,
