@@ -195,12 +195,32 @@ int report_parse(struct report *r, const char *name, const char *buf, size_t len
 	return parse_result(&p, parse_chunk(&p, buf, len));
 }
 
+/* A byte of a number or a literal (true, false, null) */
+static bool token_byte(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '.' || c == '+' || c == '-';
+}
+
+/*
+ * json-c lexes a number cut by a chunk's end otherwise than a whole one
+ * ("8888" then "-1" is one number, "8888-1" is a number and then data), so
+ * a chunk is given to it up to the last byte that cannot be inside such a
+ * token; the rest waits for the next read (or the end, or a full buffer).
+ */
+static size_t feed_up_to(const char *buf, size_t n)
+{
+	while (n && token_byte(buf[n - 1]))
+		n--;
+	return n;
+}
+
 int report_read(struct report *r, struct in_file *in)
 {
-	size_t size = 1 << 16;
+	size_t size = 1 << 16, have = 0, cut;
 	char *buf = malloc(size);
 	struct parse p;
-	ssize_t got;
+	ssize_t got = 1;
 	int err = 0;
 
 	if (parse_begin(&p, r, in->path)) {
@@ -209,12 +229,21 @@ int report_read(struct report *r, struct in_file *in)
 	}
 	if (!buf)
 		err = fail(r, "failed to read %s: %s", in->path, strerror(ENOMEM));
-	while (!err && (got = in_file_read(in, buf, size)) != 0) {
-		if (got < 0)
+	while (!err && got) {
+		got = in_file_read(in, buf + have, size - have);
+		if (got < 0) {
 			err = fail(r, "cannot read %s: %s (at byte %llu)", in->path, in->why,
 				   in->pos);
-		else
-			err = parse_chunk(&p, buf, got);
+			break;
+		}
+		have += got;
+		/* at the end, or with the buffer full of one token: all of it */
+		cut = got && have < size ? feed_up_to(buf, have) : have;
+		if (!cut)
+			continue;
+		err = parse_chunk(&p, buf, cut);
+		memmove(buf, buf + cut, have - cut);
+		have -= cut;
 	}
 	free(buf);
 	return parse_result(&p, err);
