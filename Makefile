@@ -41,7 +41,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean install deps test test-progs demo bench servers loadgen fuzz labs test-kernels
+.PHONY: all clean install deps test test-progs demo bench servers loadgen fuzz labs labs-kernels test-kernels
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -137,6 +137,14 @@ bench:
 labs: deps
 	$(Q)$(MAKE) --no-print-directory all test-progs
 	labs/run --all --quick
+
+# Every lab in quick mode in Debian's kernels under qemu (tests/kernels/) and
+# on this machine: doc/claims-by-kernel.md, the claims' verdicts by kernel.
+# KERNELS=6.1,host picks some.
+labs-kernels:
+	$(Q)scripts/install-deps --kernels
+	$(Q)$(MAKE) --no-print-directory all test-progs
+	tests/kernels/labs $(if $(KERNELS),--only $(KERNELS))
 
 # Debian's own kernels (5.10, 6.1, 6.12, sid) under qemu, and this machine's:
 # the load check and the oracles in each (tests/kernels/). KERNELS=6.1,host

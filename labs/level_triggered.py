@@ -19,6 +19,7 @@ MODES = {"listener": "pselect6", "writable": "pselect6", "full": "pselect6",
 
 def _ask(mode, n):
     report, res = procs.trace_cmd([sys.executable, ORACLE, mode, str(n)])
+    procs.require(report, "readiness")
     # The oracle asks about this one fd only, so the waits' totals are its.
     waits = [procs.syscall(report, s) for s in ("select", "pselect6", "epoll_wait",
                                                  "epoll_pwait")]

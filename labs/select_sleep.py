@@ -17,6 +17,7 @@ ORACLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "progs", "slee
 
 def _once(k):
     r, res = procs.trace_cmd([sys.executable, ORACLE, str(k)])
+    procs.require(r, "wakeups")
     s = procs.syscall(r, "pselect6") or procs.syscall(r, "select")
     calls = max(s.get("calls", 0), 1)
     woke = r.get("wakeups", {}).get("pselect6", {}).get("by_class", {})

@@ -18,6 +18,7 @@ def _once(secs):
         with procs.Trace(s.pid) as t:
             lg = procs.loadgen(s.port, CONNS, CONNS, secs)
     r = t.report
+    procs.require(r, "wakeups")
     wakes = r.get("wakeups", {})
     signals = sum(w.get("by_class", {}).get("signal", 0) for k, w in wakes.items()
                   if isinstance(w, dict) and "by_class" in w)

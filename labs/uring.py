@@ -20,6 +20,7 @@ def _once(secs):
         with procs.Trace(s.pid) as t:
             lg = procs.loadgen(s.port, CONNS, CONNS, secs, "--rate", RATE)
     r = t.report
+    procs.require(r, "wakeups")
     e = procs.syscall(r, "io_uring_enter")
     tm = e.get("time", {})
     wake = r.get("wakeups", {}).get("io_uring_enter", {})

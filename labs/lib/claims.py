@@ -92,6 +92,80 @@ CLAIMS = [
      "socketserver servers are select/epoll + sockets + threads", "python_frontends"),
 ]
 
+# The labs whose verdict rests on timing (latency, throughput, a share of
+# time, ns per call), and what is timed. On an emulated CPU (qemu's TCG)
+# every instruction costs what the emulator makes it cost, so these are
+# "not judged" there; the other labs decide from facts of the code (bytes
+# copied, registrations, wakeups, syscall names, limits, errno), which
+# emulation does not change.
+TIMING = {
+    "M4": "latency and throughput of spinning against sleeping",
+    "M5": "throughput at one connection",
+    "M6": "throughput and latency of threads against epoll",
+    "M7": "context switches per second, and opening 1000 connections in time",
+    "M9": "the share of time asleep in io_uring_enter",
+    "M10": "the other clients' latency around a 200 ms handler",
+    "E3": "ns per call, and throughput with idle connections",
+    "E7": "epoll_ctl's time against a request's CPU time",
+}
+
+# The key figures shown next to each verdict in one-line summaries (the
+# claims-by-kernel table, --json's "key"): what they are, with units, and
+# the figure names whose values are shown, in that order.
+KEY = {
+    "M1": ("wait / copy phase of a blocking read (us)",
+           ["blocking wait phase per data read", "blocking copy phase per data read"]),
+    "M2": ("share of blocking reads that slept", ["blocking reads that slept per data read"]),
+    "M3": ("EAGAIN per request, non-blocking server", ["nonblocking EAGAIN per request"]),
+    "M4": ("CPU while idle: spinning / epoll (cores)",
+           ["nonblocking: CPU while idle", "epoll: CPU while idle"]),
+    "M5": ("syscalls per request at 1 connection: blocking / epoll",
+           ["blocking 1 conn: syscalls per request", "epoll 1 conn: syscalls per request"]),
+    "M6": ("throughput at 4 connections: blocking / epoll (req/s)",
+           ["blocking 4 conns: throughput", "epoll 4 conns: throughput"]),
+    "M7": ("memory per connection: blocking / epoll (KiB, fitted slope)",
+           ["blocking: RSS: slope", "epoll: RSS: slope"]),
+    "M8": ("wakeups by a signal / all wakeups", ["wakeups by a signal", "wakeups"]),
+    "M9": ("share of the trace asleep in io_uring_enter",
+           ["share of the trace asleep in io_uring_enter"]),
+    "M10": ("other clients' p99: select / blocking (ms)",
+            ["select: others' p99", "blocking: others' p99"]),
+    "S1": ("select bytes in per fd watched (B, fitted slope)",
+           ["select: bytes in per call: slope"]),
+    "S2": ("select fds polled per pass per fd watched (fitted slope)",
+           ["select: fds examined per pass: slope"]),
+    "S3": ("select registrations per fd watched (fitted slope)",
+           ["select: registrations per call: slope"]),
+    "S4": ("passes per select call", ["passes per call"]),
+    "S5": ("raw selects that took fd 3000 / calls",
+           ["raw select found fd 3000 ready", "calls per case"]),
+    "S6": ("selects that reported the listener / calls", ["listener reports", "calls per case"]),
+    "S7": ("set bits in / out per select", ["set bits in per call", "set bits out per call"]),
+    "S8": ("writable reports with room / with the buffer full",
+           ["writable reports", "full reports"]),
+    "P1": ("polls that took fd 3000 / calls", ["poll found fd 3000 ready", "calls per case"]),
+    "P2": ("poll bytes in per fd watched (B, fitted slope)", ["poll: bytes in per call: slope"]),
+    "E1": ("bytes in per epoll_ctl(ADD) / per epoll_wait",
+           ["bytes in per epoll_ctl(ADD) (derived)", "bytes in per epoll_wait (derived)"]),
+    "E2": ("registrations per epoll_ctl(ADD) / wakeups by ep_poll_callback",
+           ["registrations per epoll_ctl(ADD) (derived)", "wakeups by ep_poll_callback"]),
+    "E3": ("ns per watched fd: poll / epoll_wait (fitted slopes)",
+           ["poll: ns per call: slope", "epoll: ns per call: slope"]),
+    "E4": ("bytes out per ready event / errno of mmap",
+           ["bytes out per ready event (derived)", "mmap of an epoll fd: errno"]),
+    "E5": ("reports, level- / edge-triggered", ["lt reports", "et reports"]),
+    "E6": ("epoll_ctl(ADD) done / open-file limit", ["epoll_ctl(ADD) done", "open-file limit"]),
+    "E7": ("epoll_ctl per request / ns each, with --mod-per-request",
+           ["mod-per-request: epoll_ctl per request",
+            "mod-per-request: epoll_ctl(MOD) mean latency"]),
+    "Y1": ("select.select's select / pselect6 calls",
+           ["select.select: select calls", "select.select: pselect6 calls"]),
+    "Y2": ("DefaultSelector's epoll_wait / select calls",
+           ["DefaultSelector: epoll_wait calls", "DefaultSelector: select calls"]),
+    "Y3": ("threads that read / clients",
+           ["ThreadingTCPServer: threads that read", "clients"]),
+}
+
 IDS = [c[0] for c in CLAIMS]
 BY_ID = {c[0]: {"id": c[0], "title": c[1], "claim": c[2], "module": c[3]} for c in CLAIMS}
 

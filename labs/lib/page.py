@@ -28,7 +28,10 @@ def spec(out):
     figures = {"title": "Figures", "columns": ["figure", "value", "unit", "spread"],
                "rows": [[k, f["value"], f["unit"],
                          "%.0f%%" % (100 * lab.spreads[k]["spread"]) if k in lab.spreads else ""]
-                        for k, f in lab.figures.items()]}
+                        for k, f in lab.figures.items() if k not in lab.tabled]}
+    fits = {"title": "Straight lines fitted by least squares (every run of every point)",
+            "columns": ["fit", "slope (95% interval)"],
+            "rows": [[f["line"], f["slope"]] for f in lab.fits]}
     paras = ["Claim %s: %s." % (c["id"], c["claim"]),
              "Measured on %d CPUs (%s), kernel %s, load average %.2f; %s; %s mode, %d run(s) "
              "per point." % (m["cpus"], m["model"], machine.kernel(), m["loadavg_1min"],
@@ -36,7 +39,8 @@ def spec(out):
     paras += ["Warning: " + w for w in machine.warnings()] + lab.notes
     return {"title": c["claim"], "subtitle": "%s: %s" % (c["id"], c["title"]),
             "verdict": out.line(), "paragraphs": paras,
-            "tables": ([figures] if lab.figures else []) + lab.tables,
+            "tables": ([figures] if figures["rows"] else []) + ([fits] if lab.fits else [])
+            + lab.tables,
             "charts": lab.charts}
 
 

@@ -239,3 +239,17 @@ def proc_status(pid):
 def syscall(report, name):
     """One syscall's object in an iotrace report ({} when never called)."""
     return report.get("syscalls", {}).get(name, {})
+
+
+class NotMeasured(Missing):
+    """iotrace ran but did not measure a figure the lab needs: (figure, why)."""
+
+
+def require(report, *keys):
+    """Raise NotMeasured when the iotrace report lists one of keys (e.g.
+    "readiness", "wakeups", "kernel.bytes_in") in its not_measured: --light
+    mode, the only one some kernels load (5.10 has no bpf_loop), leaves them out."""
+    for nm in report.get("not_measured", []):
+        for k in nm.get("keys", []):
+            if k.split(" (")[0] in keys:
+                raise NotMeasured(nm.get("figure", k), nm.get("why", "?"))

@@ -10,7 +10,7 @@ import traceback
 
 from . import claims, machine, page, verdict
 from .lab import Lab
-from .procs import LabError, Missing
+from .procs import LabError, Missing, NotMeasured
 
 
 class Outcome:
@@ -24,13 +24,21 @@ class Outcome:
         return {"claim": self.claim["id"], "title": self.claim["title"],
                 "verdict": self.verdict.text(), "condition": self.verdict.condition,
                 "sentence": self.verdict.sentence, "line": self.line(),
-                "figures": self.lab.figures, "runs": self.lab.runs,
+                "figures": self.lab.figures, "fits": self.lab.fits, "runs": self.lab.runs,
                 "spread": self.lab.spreads, "mode": "quick" if self.lab.quick else "full",
+                "key": self.key(), "timing": self.claim["id"] in claims.TIMING,
                 "seconds": round(self.secs, 2), "machine": machine.describe(),
                 "warnings": machine.warnings(), "kernel": machine.kernel()}
 
     def line(self):
         return self.verdict.line(self.claim["id"])
+
+    def key(self):
+        """The claim's key figures (claims.KEY): what they are and their values
+        (null when not measured)."""
+        what, names = claims.KEY[self.claim["id"]]
+        return {"what": what, "figures": names,
+                "values": [self.lab.figures.get(n, {}).get("value") for n in names]}
 
 
 def _measure(module_name, quick):
@@ -41,6 +49,9 @@ def _measure(module_name, quick):
     try:
         mod = importlib.import_module(module_name)
         mod.measure(lab)
+    except NotMeasured as e:
+        err = verdict.inconclusive("iotrace did not measure %s here: %s" % e.args,
+                                   "the only mode of iotrace this kernel loads leaves it out")
     except Missing as e:
         err = verdict.missing(str(e))
     except (LabError, OSError) as e:
@@ -54,6 +65,13 @@ def _measure(module_name, quick):
 def judge(claim, quick, cache):
     """Measure (or reuse the experiment shared with an earlier claim) and judge."""
     name = claim["module"]
+    if claim["id"] in claims.TIMING and machine.emulated():
+        # nothing to learn from emulated times, and much to lose: a spinning
+        # server traced under qemu's TCG has crashed guests (int3 Oops while
+        # the kernel patched the tracepoints in); LABS_EMULATED=0 runs them
+        return Outcome(claim, Lab(quick), verdict.not_judged(
+            "emulated CPU", "not measured: its verdict rests on %s, and times on an "
+            "emulated CPU measure the emulator" % claims.TIMING[claim["id"]]), 0.0)
     shared = name in cache
     if not shared:
         cache[name] = _measure(name, quick) + (claim["id"],)
@@ -83,15 +101,21 @@ def print_lab(out, f=sys.stdout):
     if out.shared_with:
         print("(figures measured once for %s, which shares this experiment)"
               % out.shared_with, file=f)
-    if lab.figures:
+    listed = [k for k in lab.figures if k not in lab.tabled]
+    if listed:
         print("%-52s %10s  %s" % ("FIGURE", "VALUE", "UNIT"), file=f)
-        for k, fig in lab.figures.items():
+        for k in listed:
+            fig = lab.figures[k]
             sp = lab.spreads.get(k)
             extra = "  (spread %.0f%%, %s..%s)" % (100 * sp["spread"], sp["min"], sp["max"]) \
                 if sp else ""
             print("%-52s %10s  %s%s" % (k, fig["value"], fig["unit"], extra), file=f)
     for t in lab.tables:
         print("\n" + page.text_table(t), file=f)
+    if lab.fits:
+        print("\nstraight lines fitted by least squares (every run of every point):", file=f)
+    for fit in lab.fits:
+        print("  %s; slope %s" % (fit["line"], fit["slope"]), file=f)
     for n in lab.notes:
         print("note: " + n, file=f)
     print(out.line(), file=f)

@@ -3,26 +3,34 @@
 
 A lab's verdict function takes the measured figures and returns one of
 these; its thresholds live next to the experiment with their reasons."""
+import math
+
+from .stats import num
 
 HOLDS = "holds"
 FAILS = "does not hold"
 HOLDS_WHEN = "holds only when"
 INCONCLUSIVE = "inconclusive"
-KINDS = (HOLDS, FAILS, HOLDS_WHEN, INCONCLUSIVE)
+# A timing lab on a CPU that qemu emulates (TCG): its figures are shown,
+# but times measure the emulator, not the kernel, so nothing is decided.
+NOT_JUDGED = "not judged"
+KINDS = (HOLDS, FAILS, HOLDS_WHEN, INCONCLUSIVE, NOT_JUDGED)
 
 
 class Verdict:
     def __init__(self, kind, sentence, condition=""):
         assert kind in KINDS, kind
-        assert kind not in (HOLDS_WHEN, INCONCLUSIVE) or condition, "needs a condition"
+        assert kind not in (HOLDS_WHEN, INCONCLUSIVE, NOT_JUDGED) or condition, \
+            "needs a condition"
         self.kind, self.sentence, self.condition = kind, sentence, condition
 
     def text(self):
-        """holds | does not hold | holds only when C | inconclusive: WHY"""
+        """holds | does not hold | holds only when C | inconclusive: WHY |
+        not judged: WHY"""
         if self.kind == HOLDS_WHEN:
             return "%s %s" % (HOLDS_WHEN, self.condition)
-        if self.kind == INCONCLUSIVE:
-            return "%s: %s" % (INCONCLUSIVE, self.condition)
+        if self.kind in (INCONCLUSIVE, NOT_JUDGED):
+            return "%s: %s" % (self.kind, self.condition)
         return self.kind
 
     def line(self, claim):
@@ -46,6 +54,10 @@ def holds_when(condition, sentence):
 
 def inconclusive(why, sentence):
     return Verdict(INCONCLUSIVE, sentence, why)
+
+
+def not_judged(why, sentence):
+    return Verdict(NOT_JUDGED, sentence, why)
 
 
 def missing(feature):
@@ -81,3 +93,38 @@ def noise_band(base, figures, key="noise"):
     """The band to trust: the lab's stated base, or twice the run-to-run
     spread measured for the compared figures when that is wider."""
     return max(base, 2 * figures.get(key, 0.0))
+
+
+class Line:
+    """A straight line the lab fitted (Lab.fit) as a verdict reads it from
+    the figures: slope, its 95% interval (lo, hi), intercept, R^2, points."""
+
+    def __init__(self, figures, key):
+        self.key = key
+        self.slope = figures[key + ": slope"]
+        half = figures.get(key + ": slope 95% half-width")
+        self.half = math.inf if half is None else half
+        self.lo, self.hi = self.slope - self.half, self.slope + self.half
+        self.intercept = figures.get(key + ": intercept", 0.0)
+        self.r2 = figures.get(key + ": R^2", 0.0)
+        self.n = figures.get(key + ": points", 0)
+
+    def within(self, lo, hi):
+        """The whole 95% interval of the slope lies in [lo, hi]."""
+        return lo <= self.lo and self.hi <= hi
+
+    def eq(self, x_name):
+        """'8.00 x fds + 0.0 (R^2 1.000)' for a verdict sentence."""
+        return "%s x %s %s %s (R^2 %.3f)" % (num(self.slope), x_name,
+                                             "-" if self.intercept < 0 else "+",
+                                             num(abs(self.intercept)), self.r2)
+
+    def interval(self):
+        """'[7.98, 8.02]': the slope's 95% interval."""
+        if math.isinf(self.half):
+            return "[?] (too few points)"
+        return "[%s, %s]" % (num(self.lo), num(self.hi))
+
+
+def fitted(figures, key):
+    return Line(figures, key)

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * muxcost: the cost of one select, poll or epoll_wait call on NFDS
- * watched fds of which exactly one is ready (E3 and the TLPI table).
+ * watched fds of which READY (default 1) are ready (E3 and the TLPI table).
  *
- *   muxcost select|poll|epoll NFDS CALLS
+ *   muxcost select|poll|epoll NFDS CALLS [READY]
  *
  * The fds are both ends of NFDS/2 AF_UNIX socket pairs; one byte written
- * into the first pair (and never read) makes one fd readable. Each call
- * has timeout 0 and must return exactly one ready fd. select takes fds
- * below FD_SETSIZE only. Prints: ns_per_call N
+ * into each of the first READY pairs (and never read) makes READY fds
+ * readable. Each call has timeout 0 and must return exactly READY ready
+ * fds. select takes fds below FD_SETSIZE only. Prints: ns_per_call N
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,16 +40,18 @@ static long long now_ns(void)
 
 int main(int argc, char **argv)
 {
-	struct epoll_event ev, events[8];
+	struct epoll_event ev, *events;
 	struct pollfd *pfds;
 	struct rlimit rl;
 	fd_set tmpl, in;
-	long nfds, calls, i, ret = 0;
+	long nfds, calls, ready = 1, i, ret = 0;
 	int *fds, maxfd = 0, epfd = -1;
 	long long start;
 
-	if (argc != 4 || (nfds = atol(argv[2])) < 2 || (calls = atol(argv[3])) < 1) {
-		fprintf(stderr, "usage: muxcost select|poll|epoll NFDS CALLS\n");
+	if ((argc != 4 && argc != 5) || (nfds = atol(argv[2])) < 2 ||
+	    (calls = atol(argv[3])) < 1 || (argc == 5 && (ready = atol(argv[4])) < 1) ||
+	    ready > nfds / 2) {
+		fprintf(stderr, "usage: muxcost select|poll|epoll NFDS CALLS [READY <= NFDS/2]\n");
 		return 2;
 	}
 	getrlimit(RLIMIT_NOFILE, &rl);
@@ -58,13 +60,15 @@ int main(int argc, char **argv)
 		die("raise RLIMIT_NOFILE");
 	fds = calloc(nfds + 1, sizeof(*fds));
 	pfds = calloc(nfds, sizeof(*pfds));
-	if (!fds || !pfds)
+	events = calloc(ready, sizeof(*events));
+	if (!fds || !pfds || !events)
 		die("allocate the fds");
 	for (i = 0; i < nfds; i += 2)
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, &fds[i]))
 			die("create a socket pair");
-	if (write(fds[1], "x", 1) != 1)		/* fds[0] is now readable, forever */
-		die("write the one byte");
+	for (i = 0; i < ready; i++)		/* fds[2i] is now readable, forever */
+		if (write(fds[2 * i + 1], "x", 1) != 1)
+			die("write the one byte");
 	FD_ZERO(&tmpl);
 	epfd = epoll_create1(0);
 	for (i = 0; i < nfds; i++) {
@@ -93,10 +97,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[1], "poll")) {
 			ret = syscall(SYS_poll, pfds, nfds, 0);
 		} else {
-			ret = syscall(SYS_epoll_wait, epfd, events, 8, 0);
+			ret = syscall(SYS_epoll_wait, epfd, events, (int)ready, 0);
 		}
-		if (ret != 1) {
-			fprintf(stderr, "muxcost: call %ld returned %ld, expected 1 ready fd\n", i, ret);
+		if (ret != ready) {
+			fprintf(stderr, "muxcost: call %ld returned %ld, expected %ld ready fd(s)\n",
+				i, ret, ready);
 			return 1;
 		}
 	}
