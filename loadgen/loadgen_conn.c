@@ -239,6 +239,24 @@ static struct timespec wait_time(uint64_t now)
 	return (struct timespec){ (wake - now) / NSEC, (wake - now) % NSEC };
 }
 
+/*
+ * epoll_pwait2 (a timeout in ns, Linux 5.11) where the kernel has it;
+ * epoll_wait in ms, rounded up, on older kernels (Debian 11's 5.10).
+ */
+static int wait_events(int epfd, struct epoll_event *ev, int max, const struct timespec *tmo)
+{
+	static bool no_pwait2;
+	int n;
+
+	if (!no_pwait2) {
+		n = epoll_pwait2(epfd, ev, max, tmo, NULL);
+		if (n >= 0 || errno != ENOSYS)
+			return n;
+		no_pwait2 = true;
+	}
+	return epoll_wait(epfd, ev, max, (int)(tmo->tv_sec * 1000 + (tmo->tv_nsec + 999999) / 1000000));
+}
+
 void run(void)
 {
 	struct epoll_event events[256];
@@ -258,7 +276,7 @@ void run(void)
 
 	while (nactive_alive > 0 && (busy || can_issue(now))) {
 		struct timespec tmo = wait_time(now);
-		int n = epoll_pwait2(epfd, events, 256, &tmo, NULL);
+		int n = wait_events(epfd, events, 256, &tmo);
 
 		if (n < 0 && errno != EINTR)
 			fail("epoll_wait failed: %s", strerror(errno));
