@@ -197,8 +197,8 @@ void window_event(void *ctx, const struct capture *c, const struct rec_call *e,
 		return;
 	add_call(&t->sys[e->kind], e);
 	t->present |= 1u << e->kind;
-	if (e->ret < 0)
-		count_err(w, e->tid, e->kind, -e->ret);
+	if (e->ret < 0)	/* negated unsigned: a hand-made file may hold INT64_MIN */
+		count_err(w, e->tid, e->kind, (__u32)(0 - (__u64)e->ret));
 	if (e->wake_hash && (e->flags & REC_SLEPT))
 		count_woken(w, e->kind, e->wake_hash);
 	if (!w->first_ts || e->ts < w->first_ts)
