@@ -3,16 +3,16 @@
 
 loadgen drives the `blocking` server (a thread per connection) and the
 `epoll` server with N connections, all active, closed loop. While it runs
-the lab waits until the server holds all N connections, then reads
+the lab waits until the server holds all N connections (however long a
+busy machine takes to start 1000 threads, up to a minute), then reads
 /proc/PID/status (Threads, VmRSS) and the sum of the voluntary and
 involuntary context switches of /proc/PID/task/*, and reads them again
-just before the load ends; switches per second = their growth between the
-two readings, over the time between them. Only two full readings: summing
+1 s later (1.5 s in full mode), then ends the load; switches per second =
+their growth between the two readings, over the time between them. Only two full readings: summing
 1000 threads' counters takes a while on a busy 2-CPU machine. Full mode
 measures 6 sizes, about x2.5 apart (a log scale), quick mode 3; straight
 lines fitted through them give threads and memory per connection."""
 import os
-import threading
 import time
 
 from lib import procs, verdict
@@ -34,40 +34,35 @@ def _fds(pid):
         return 0
 
 
-SETTLE_S = 0.5      # before the load ends: the second reading must see all N still open
+HOLD_LIMIT_S = 60   # the longest wait for the server to hold all n connections
 
 
-def _sample(model, n, secs, ramp_s):
-    """Two readings while all n connections are open: as soon as the server
-    holds them (n fds or more), and SETTLE_S before the load ends. A server
-    that never holds all n in time (a busy machine starts 1000 threads
-    slowly) reports how many it held, for the verdict to judge."""
-    dur = secs + ramp_s * n / 1000
+def _sample(model, n, secs):
+    """Two readings secs apart, the first as soon as the server holds all n
+    connections (n fds more than at start), however long opening them took
+    (a busy machine starts 1000 threads slowly); the load goes on until the
+    second. A server that never holds all n within HOLD_LIMIT_S reports how
+    many it held, for the verdict to judge."""
     p = "%s %d conns: " % (model, n)
     with procs.Server(model) as s:
-        err, held, base = [], 0, _fds(s.pid)
-
-        def load():
-            try:
-                procs.loadgen(s.port, n, n, dur)
-            except procs.LabError as e:
-                err.append(e)
-
-        th = threading.Thread(target=load)
-        t0 = time.monotonic()
-        th.start()
-        while th.is_alive() and held < n:
-            held = max(held, _fds(s.pid) - base)
-            time.sleep(0.02)
-        first = (time.monotonic(), s.status()) if held >= n else None
-        time.sleep(max(0.0, t0 + dur - SETTLE_S - time.monotonic()))
-        last = (time.monotonic(), s.status()) if first and th.is_alive() else None
-        th.join()
-        if err:
-            raise err[0]
+        held, base = 0, _fds(s.pid)
+        # loadgen's --timeout covers connecting and each reply: a request
+        # waits until its connection is accepted, however late that is
+        with procs.Load(s.port, n, HOLD_LIMIT_S + secs + 5, "--timeout",
+                        HOLD_LIMIT_S + 5) as lg:
+            t0 = time.monotonic()
+            while lg.running() and held < n and time.monotonic() - t0 < HOLD_LIMIT_S:
+                held = max(held, _fds(s.pid) - base)
+                time.sleep(0.02)
+            first = (time.monotonic(), s.status()) if held >= n else None
+            if first:
+                time.sleep(secs)
+            last = (time.monotonic(), s.status()) if first and lg.running() else None
+            lg.stop()
     out = {p + "connections held": held,
-           p + "seconds to hold them all": (first[0] - t0) if first else dur}
-    if not first or not last or last[0] - first[0] < 0.2:
+           p + "seconds to hold them all": (first[0] - t0) if first else
+           time.monotonic() - t0}
+    if not first or not last:
         return out
     (ta, a), (tb, b) = first, last
     out.update({p + "threads": max(a["threads"], b["threads"]),
@@ -89,12 +84,10 @@ def fit_lines(lab, ns):
 
 
 def measure(lab):
-    # quick: 3 s more per 1000 connections to open them (blocking starts a
-    # thread each, about 1 s per 1000 on a quiet machine); full: 5 s
-    secs, ramp = lab.secs(1.0, 1.5), lab.secs(3.0, 5.0)
+    secs = lab.secs(1.0, 1.5)
     ns = conns(lab.quick)
     f = lab.repeat(lambda: {k: v for m in MODELS for n in ns
-                            for k, v in _sample(m, n, secs, ramp).items()}, {})
+                            for k, v in _sample(m, n, secs).items()}, {})
     for k in f:
         lab.figures[k]["unit"] = "threads" if k.endswith("threads") else \
             "KiB" if k.endswith("RSS") else "connections" if k.endswith("held") else \

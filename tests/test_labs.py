@@ -319,12 +319,13 @@ def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
             out = json.load(open(os.path.join(d, cid + ".json")))
             total += out["seconds"]
             assert out["claim"] == cid and out["seconds"] < 120, out
-            assert out["line"] in r.stdout, cid
+            assert out["line"] in r.stdout, (cid, out["line"])
             assert set(out) >= {"verdict", "condition", "figures", "runs", "spread", "machine",
                                 "kernel", "key", "fits", "timing"}, out.keys()
             assert None not in out["key"]["values"], (cid, out["key"])
             # growth claims: fitted lines through 3 sizes or more (quick mode)
-            assert cid not in GROWTH or all(len(set(f["x"])) >= 3 for f in out["fits"]), cid
+            assert cid not in GROWTH or all(len(set(f["x"])) >= 3 for f in out["fits"]), \
+                (cid, out["line"])
             v = out["verdict"]
             k = next(k for k in sorted(verdict.KINDS, key=len, reverse=True) if v.startswith(k))
             if k in EXPECTED[cid]:

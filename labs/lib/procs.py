@@ -121,21 +121,72 @@ class Server:
         self.close()
 
 
+def _loadgen_argv(port, conns, active, secs, json_path, extra):
+    active = conns if active is None else active
+    return [LOADGEN, "-p", str(port), "-c", str(conns), "-a", str(active),
+            "-d", "%g" % secs, "-j", json_path] + [str(x) for x in extra]
+
+
+def _loadgen_report(path, stderr, rc, check):
+    data = open(path).read()
+    if not data:
+        raise LabError("loadgen wrote no report: %s" % (stderr.strip()[-300:]))
+    report = json.loads(data)
+    if check and rc != 0 and not report.get("ok"):
+        raise LabError("loadgen failed: %s" % stderr.strip()[-300:])
+    return report
+
+
 def loadgen(port, conns=1, active=None, secs=1.0, *extra, check=True):
     """Run loadgen pinned to the client CPU; returns its JSON report."""
-    active = conns if active is None else active
     with tempfile.NamedTemporaryFile(suffix=".json") as j:
-        argv = [LOADGEN, "-p", str(port), "-c", str(conns), "-a", str(active),
-                "-d", "%g" % secs, "-j", j.name] + [str(x) for x in extra]
+        argv = _loadgen_argv(port, conns, active, secs, j.name, extra)
         r = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 60,
                            preexec_fn=machine.pinner("client"))
-        data = open(j.name).read()
-    if not data:
-        raise LabError("loadgen wrote no report: %s" % (r.stderr.strip()[-300:]))
-    report = json.loads(data)
-    if check and r.returncode != 0 and not report.get("ok"):
-        raise LabError("loadgen failed: %s" % r.stderr.strip()[-300:])
-    return report
+        return _loadgen_report(j.name, r.stderr, r.returncode, check)
+
+
+class Load:
+    """loadgen in the background for at most secs, pinned to the client
+    CPU, until .stop(): SIGINT ends its run and it writes its report. For
+    measurements that start when the server is ready, not at a fixed time."""
+
+    def __init__(self, port, conns, secs, *extra):
+        self.json = tempfile.NamedTemporaryFile(suffix=".json")
+        self.err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(_loadgen_argv(port, conns, None, secs, self.json.name,
+                                                   extra),
+                                     stdout=subprocess.DEVNULL, stderr=self.err,
+                                     preexec_fn=machine.pinner("client"))
+
+    def running(self):
+        return self.proc.poll() is None
+
+    def stop(self, check=True):
+        """Ends the run; returns loadgen's JSON report."""
+        if self.running():
+            self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise LabError("loadgen did not end within 60 s of SIGINT")
+        err = os.pread(self.err.fileno(), 1 << 16, 0).decode(errors="replace")
+        return _loadgen_report(self.json.name, err, self.proc.returncode, check)
+
+    def close(self):
+        if self.running():
+            self.proc.kill()
+            self.proc.wait()
+        self.json.close()
+        self.err.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class Trace:
