@@ -40,16 +40,20 @@ def test_launched_command_ends_with_the_trace():
 
 def test_launched_command_that_ignores_sigterm_is_killed():
     """A command that ignores SIGTERM gets SIGKILL after the grace period."""
-    cmd = ["sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]
+    # one process, no children: a shell's sleep would outlive the SIGKILL
+    # as an orphan of the test runner
+    cmd = ["python3", "-c", "import signal, time; signal.signal(signal.SIGTERM, "
+           "signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"]
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         tracer = subprocess.Popen([IOTRACE, "-j", out.name, "--"] + cmd,
-                                  stderr=subprocess.PIPE, text=True)
-        time.sleep(0.5)
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # the command's stdout is iotrace's: SIGINT once SIGTERM is ignored
+        assert tracer.stdout.readline() == "ready\n"
         tracer.send_signal(signal.SIGINT)
         err = tracer.communicate(timeout=20)[1]
         assert tracer.returncode == 0, err
         pid = launched_pid(out.name)
-    assert not alive(pid), f"sh (PID {pid}) outlived the trace"
+    assert not alive(pid), f"python3 (PID {pid}) outlived the trace"
     assert "SIGKILL" in err, err
 
 

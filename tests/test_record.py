@@ -156,7 +156,9 @@ def test_window_is_rebuilt_from_the_events():
     start = struct.unpack("<Q", head[8])[0]
     polls = [e for e in events if e[0] == "call" and MUX[e[2]] == "poll"]
     inside = [e for e in polls if 1e9 <= e[1] - start < 2e9]
-    assert 99 <= len(inside) <= 101, len(inside)
+    # the pace is the workload's, not iotrace's: a loaded machine may delay a
+    # poll past an edge; the oracle is the window against these events
+    assert 90 <= len(inside) <= 110, len(inside)
     out = os.path.join(d, "w.json")
     r = replay(cap, "--from", "1", "--to", "2", "-j", out)
     assert r.returncode == 0, r.stderr
