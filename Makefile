@@ -8,16 +8,11 @@ PREFIX ?= /usr/local
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
-# CFLAGS and LDFLAGS are the user's (make CFLAGS='-O1 -g ...' adds to the
-# project's flags, never replaces them). SAN=1: AddressSanitizer and UBSan;
-# WERROR=1: warnings are errors (CI).
-CFLAGS ?= -O2 -g
-comma := ,
-SAN_FLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
-WERROR_FLAGS := $(if $(filter 1,$(WERROR)),-Werror)
+# CFLAGS/LDFLAGS (added to, never replaced), SAN=1, WERROR=1 and V=1 are
+# defined once for every Makefile of the project in lib/build.mk.
+include lib/build.mk
 INCLUDES := -I$(OUTPUT) -Iuser -Ilib -Ibpf
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) $(INCLUDES) $(CFLAGS) $(SAN_FLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LDLIBS = $(shell pkg-config --libs libbpf json-c libmicrohttpd zlib) -lm -pthread
 export SAN WERROR
 BPF_CFLAGS := -g -O2 -Wall $(WERROR_FLAGS) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
@@ -32,14 +27,6 @@ USER_MAIN := user/trace/iotrace.c
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 BPF_OBJS := $(OUTPUT)/iotrace.bpf.o $(OUTPUT)/deep.bpf.o
 SKELS := $(OUTPUT)/iotrace.skel.h $(OUTPUT)/deep.skel.h
-
-ifeq ($(V),1)
-Q =
-msg =
-else
-Q = @
-msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
 
 .PHONY: all clean install deps test test-progs demo bench servers loadgen fuzz labs labs-kernels test-kernels
 .DELETE_ON_ERROR:
