@@ -54,6 +54,19 @@ struct exit_args {
 };
 
 /*
+ * A full-mode exit's arguments live here, not on its stack: sys_exit's
+ * deepest chain of frames (the program, account_ready, a walk callback)
+ * is then 96 bytes inside the 448-byte budget. --light keeps them on its
+ * small stack and looks nothing up.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exit_args);
+} exit_scratch SEC(".maps");
+
+/*
  * The fds a wait returned ready, read back at exit, and the kernel's
  * wait-queue registrations: none with a zero timeout or an error before
  * the scan; up to the first ready fd when the first pass found one; every

@@ -74,15 +74,19 @@ static __always_inline void on_enter(struct pt_regs *regs, long id, bool btf, bo
 			break;	/* the sets are in user memory: fds watched unknown */
 		/* a trusted task pointer: direct loads, no helper calls */
 		struct task_struct *task = bpf_get_current_task_btf();
-		struct select_args sa = {
-			.n = a0, .in = a1, .out = a2, .ex = a3, .tvp = a4,
-			.sigpack = sys == MUX_PSELECT6 ? a5 : 0,
-		};
-		int max_fds = task->files->fdt->max_fds;
+		int max_fds = task->files->fdt->max_fds, n = a0;	/* the kernel's int */
+		__u32 zero = 0;
+		struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
 
-		if (sa.n > max_fds)
-			sa.n = max_fds;
-		enter_select(fl, &sa);
+		if (!buf)
+			break;
+		buf->sel.n = n > max_fds ? max_fds : n;
+		buf->sel.in = a1;
+		buf->sel.out = a2;
+		buf->sel.ex = a3;
+		buf->sel.tvp = a4;
+		buf->sel.sigpack = sys == MUX_PSELECT6 ? a5 : 0;
+		enter_select(fl);
 		watched = fl->watched;
 		break;
 	}
@@ -150,7 +154,7 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf, bo
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = pid_tgid, restarted;
-	struct exit_args x;
+	struct exit_args lite_x, *x = &lite_x;
 	struct inflight *fl;
 	struct mux_stats *s;
 	__u64 now;
@@ -196,39 +200,46 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf, bo
 			fl->restart_sys = MUX_NONE;
 		return;
 	}
-	x.ret = ret;
-	x.tgid = tgid;
-	x.tid = tid;
-	x.a4 = 0;
-	x.now = now;
-	x.timed = !!fl->ts;
-	x.lat = x.timed ? now - fl->ts : 0;
-	x.sys = sys_plain(fl->sys);
+	if (!lite) {
+		__u32 zero = 0;
+
+		x = bpf_map_lookup_elem(&exit_scratch, &zero);
+		if (!x)
+			return;
+	}
+	x->ret = ret;
+	x->tgid = tgid;
+	x->tid = tid;
+	x->a4 = 0;
+	x->now = now;
+	x->timed = !!fl->ts;
+	x->lat = x->timed ? now - fl->ts : 0;
+	x->sys = sys_plain(fl->sys);
 	restarted = !!(fl->sys & SYS_RESTARTED);
 	fl->sys = MUX_NONE;
-	if (x.sys >= MUX_NR)
+	if (x->sys >= MUX_NR)
 		return;
-	x.a0 = SYSCALL_ARG(regs, btf, 1);
-	x.a1 = SYSCALL_ARG(regs, btf, 2);
-	x.a2 = SYSCALL_ARG(regs, btf, 3);
-	x.a3 = SYSCALL_ARG(regs, btf, 4);
-	if (x.sys == MUX_SELECT || x.sys == MUX_PSELECT6)
-		x.a4 = SYSCALL_ARG(regs, btf, 5);
+	x->a0 = SYSCALL_ARG(regs, btf, 1);
+	x->a1 = SYSCALL_ARG(regs, btf, 2);
+	x->a2 = SYSCALL_ARG(regs, btf, 3);
+	x->a3 = SYSCALL_ARG(regs, btf, 4);
+	if (x->sys == MUX_SELECT || x->sys == MUX_PSELECT6)
+		x->a4 = SYSCALL_ARG(regs, btf, 5);
 
 	fl->io_kind = 0;
-	s = stats_of(fl, tid, tgid, x.sys, slots);
+	s = stats_of(fl, tid, tgid, x->sys, slots);
 	if (!s)
 		return;
 	s->restarts += restarted;
-	if (is_wait(x.sys) && !lite && !light)
-		account_wait(s, fl, &x);	/* first: poll's walk counts fds watched */
-	account_call(s, fl, &x);
-	if (is_io(x.sys)) {
+	if (is_wait(x->sys) && !lite && !light)
+		account_wait(s, fl, x);	/* first: poll's walk counts fds watched */
+	account_call(s, fl, x);
+	if (is_io(x->sys)) {
 		/* splice(in, off_in, out, ...): the fd written to */
-		__s32 fd = x.sys == MUX_SPLICE ? x.a2 : x.a0;
+		__s32 fd = x->sys == MUX_SPLICE ? x->a2 : x->a0;
 		__u32 kind = fd_kind(fd, btf);
 
-		account_io(s, x.sys, ret, kind);
+		account_io(s, x->sys, ret, kind);
 		fl->io_kind = kind + 1;	/* for the recording (-w) */
 		if (!lite && !light)
 			fd_touched(tgid, fd);
@@ -236,15 +247,15 @@ static __always_inline void on_exit(struct pt_regs *regs, long ret, bool btf, bo
 
 	if (ret < 0) {
 		s->errors++;
-		count_error(tid, x.sys, ret);
+		count_error(tid, x->sys, ret);
 		if (ret == -ERESTART_RESTARTBLOCK) {
-			fl->restart_sys = x.sys;
+			fl->restart_sys = x->sys;
 			fl->restart_watched = fl->watched;
 		}
-	} else if (ret == 0 && !is_wait(x.sys) && !is_io(x.sys)) {
-		track_ctl(tgid, x.sys, x.a0, fl);
+	} else if (ret == 0 && !is_wait(x->sys) && !is_io(x->sys)) {
+		track_ctl(tgid, x->sys, x->a0, fl);
 	}
-	record_call(fl, x.now, x.lat, ret, x.sys, tid, tgid, restarted);
+	record_call(fl, x->now, x->lat, ret, x->sys, tid, tgid, restarted);
 }
 
 #endif

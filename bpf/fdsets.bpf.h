@@ -22,7 +22,15 @@
 #define SPAN_MAX		512	/* select's sets and timeout read at once */
 #define SPAN_PAD		(SET_CHUNK_WORDS * 8)	/* see span_words() */
 
+/* select/pselect6 arguments, from the program to enter_select (global
+ * functions take at most 5 arguments; here they cost the stack nothing) */
+struct select_args {
+	__u64 in, out, ex, tvp, sigpack;
+	__s32 n;		/* nfds clamped to max_fds */
+};
+
 struct scan_buf {
+	struct select_args sel;
 	__u64 sets[3][SET_CHUNK_WORDS];
 	__u8 span[SPAN_MAX + SPAN_PAD];	/* user memory from the lowest argument up */
 	struct { __s32 fd; __s16 events, revents; } pfds[POLL_CHUNK];

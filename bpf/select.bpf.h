@@ -37,27 +37,24 @@ static __always_inline void keep_first_set(struct inflight *fl, int n, __u32 wat
 	fl->first_valid = 1;
 }
 
-/* select/pselect6 arguments, packed: global functions take at most 5 */
-struct select_args {
-	__u64 in, out, ex, tvp, sigpack;
-	__s32 n;		/* nfds clamped to max_fds */
-};
-
 /*
- * select and pselect6 at entry: bytes copied in, fds watched, and the
- * union of the sets for the registration count at exit. A global
- * function: the verifier checks it once, apart from the other syscalls.
+ * select and pselect6 at entry, their arguments in the scan buffer's sel:
+ * bytes copied in, fds watched, and the union of the sets for the
+ * registration count at exit. A global function: the verifier checks it
+ * once, apart from the other syscalls.
  */
-__noinline int enter_select(struct inflight *fl, struct select_args *a)
+__noinline int enter_select(struct inflight *fl)
 {
 	struct set_scan pre = {};
 	__u32 watched, zero = 0, off, bits = 0;
 	struct scan_buf *buf = bpf_map_lookup_elem(&scan_bufs, &zero);
+	struct select_args *a;
 	__s64 tv[2];
 	__u64 lo;
 
-	if (!fl || !a || !buf)
+	if (!fl || !buf)
 		return 0;
+	a = &buf->sel;
 	pre.sets[0] = (void *)a->in;
 	pre.sets[1] = (void *)a->out;
 	pre.sets[2] = (void *)a->ex;
