@@ -77,6 +77,17 @@ bool kernel_features_atomic_fetch(void)
 	return known;
 }
 
+/* one small probe load, made once: --check and the loader both ask */
+static bool has_bpf_loop(void)
+{
+	static int known = -1;
+
+	if (known < 0)
+		known = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
+						NULL) == 1;
+	return known;
+}
+
 void kernel_features_probe(struct kernel_features *kf, const char *btf_path)
 {
 	struct btf *btf = btf__parse(btf_path ? btf_path : KERNEL_BTF, NULL);
@@ -92,8 +103,7 @@ void kernel_features_probe(struct kernel_features *kf, const char *btf_path)
 		btf__free(btf);
 	}
 	kf->has[KF_RAW_TP] = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
-	kf->has[KF_BPF_LOOP] =
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) == 1;
+	kf->has[KF_BPF_LOOP] = has_bpf_loop();
 	kf->has[KF_RINGBUF] = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	kf->has[KF_TASK_STORAGE] = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 	kf->has[KF_ATOMIC_FETCH] = kernel_features_atomic_fetch();
@@ -104,8 +114,8 @@ const char *kernel_features_full_blocker(void)
 {
 	static char why[96];
 
-	/* one small probe load, not the ~0.1 s parse of the kernel's BTF */
-	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) == 1)
+	/* a probe load, not the ~0.1 s parse of the kernel's BTF */
+	if (has_bpf_loop())
 		return NULL;
 	snprintf(why, sizeof(why), "the %s (Linux %s)", kfeature_name(KF_BPF_LOOP),
 		 kfeature_since(KF_BPF_LOOP));
