@@ -83,6 +83,36 @@ def test_claims_by_kernel_table_shows_each_verdict_with_its_key_figures():
     assert rows[IDS.index("E3")].endswith("| not judged: emulated CPU: 453 / 0.0424 |")
     assert rows[0].endswith("| did not run |")
     assert "| 6.12 | 6.12.118+deb12-amd64 | 6.12.118-1 | qemu, TCG | 277 s |" in page
+    assert "- nowhere: every claim judged in several kernels has one verdict in all of them." \
+        in page
+
+
+def test_claims_by_kernel_names_the_verdicts_that_change_and_the_known_reason():
+    from importlib.machinery import SourceFileLoader
+    loader = SourceFileLoader("kernels_labs", os.path.join(ROOT, "tests", "kernels", "labs"))
+    gen = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(gen)
+
+    def o(v, cond=""):
+        return {"verdict": v, "condition": cond, "key": {"values": [1.0]}}
+    light = "inconclusive: iotrace did not measure ready fds by fd here: light mode " \
+        "(full mode does not load on this kernel)"
+    runs = [("5.10", "k1", "p1", {"S6": o(light, "x"), "S1": o("holds"), "M4": o("holds")},
+             1.0, []),
+            ("6.1", "k2", "p2", {"S6": o("holds"), "S1": o("inconclusive: the experiment "
+                                                           "failed: x", "the experiment failed"),
+                                 "M4": o("not judged: emulated CPU", "emulated CPU"),
+                                 "E1": o("does not hold")}, 1.0, []),
+            ("host", "k3", None, {"S6": o("holds"), "S1": o("holds"), "M4": o("holds"),
+                                  "E1": o("holds")}, 1.0, [])]
+    got = gen.changes(runs)
+    # S6 differs for a known reason; E1 for none known; S1 (a failed run) and
+    # M4 (not judged) do not count as a change
+    assert len(got) == 2, got
+    assert got[0].startswith("- [S6](claims.md#s6): inconclusive in 5.10; holds in 6.1, host.")
+    assert "bpf_loop" in got[0] and "e6f2dd0f8067" in got[0]
+    assert got[1] == "- [E1](claims.md#e1): does not hold in 6.1; holds in host. No kernel " \
+        "change is known to explain it: compare the key figures."
 
 
 def test_labs_refuse_an_unknown_claim():
