@@ -336,6 +336,8 @@ EXPECTED = {
     "Y1": {"does not hold"},    # CPython's select.select runs pselect6
     "Y2": {"holds"}, "Y3": {"holds"},
 }
+
+
 def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
     with tempfile.TemporaryDirectory() as d:
         r = subprocess.run([os.path.join(LABS, "run"), "--all", "--quick", "--json-dir", d],
@@ -360,8 +362,9 @@ def test_every_lab_in_quick_mode_gives_this_kernels_verdict():
             k = next(k for k in sorted(verdict.KINDS, key=len, reverse=True) if v.startswith(k))
             if k in EXPECTED[cid]:
                 continue
+            # a timing lab on a busy machine may say so rather than decide
             if k == "inconclusive" and any(w in v for w in NOISE_WORDS) and \
-                    cid in ("M4", "M5", "M6", "M7", "E3"):
+                    cid in claims.TIMING:
                 continue
             wrong.append(out["line"])
         assert not wrong, "verdicts differ from this kernel's:\n" + "\n".join(wrong)
