@@ -22,7 +22,7 @@ CONFIGS = (("epoll", "epoll", ()), ("nonblocking", "nonblocking", ()),
 
 def _cpu(report):
     if "cpu" not in report:
-        raise procs.Missing("iotrace JSON cpu (user stream, contract C)")
+        raise procs.Missing("cpu in iotrace's JSON report")
     return report["cpu"]["total_s"]
 
 

@@ -37,7 +37,7 @@ def _speed_fn(name, server, secs):
 
 def measure(lab):
     if not procs.has_option("epoll", "--mod-per-request"):
-        raise procs.Missing("epoll --mod-per-request (servers stream, contract B)")
+        raise procs.Missing("the epoll server's --mod-per-request")
     f = lab.repeat(lambda: {k: v for n, e in VARIANTS
                             for k, v in _counts(n, e, lab.secs(0.5, 2.0)).items()}, {})
     # untraced throughput: both servers up, rounds alternate between them

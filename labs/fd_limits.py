@@ -80,7 +80,7 @@ def verdict_s5(f):
 
 
 # P1: poll must take fd 3000 on every call of one unchanged array. When
-# iotrace observes the kernel's writes (contract C), events must be kept.
+# iotrace observes the kernel's writes (full mode), events must be kept.
 def verdict_p1(f):
     n, got = f["calls per case"], f["poll found fd 3000 ready"]
     said = "one pollfd array with fd 3000, never rebuilt, was reported ready on %d of %d " \

@@ -19,8 +19,9 @@ def _once(n):
     r, res = procs.trace_cmd([sys.executable, ORACLE, str(n)])
     sel = procs.syscall(r, "pselect6") or procs.syscall(r, "select")
     pol = procs.syscall(r, "poll")
+    procs.require(r, "rewrites")     # --light leaves them out
     if "rewrites" not in sel:
-        raise procs.Missing("iotrace JSON rewrites (BPF and user streams, contract C)")
+        raise procs.Missing("rewrites in iotrace's JSON report")
     rw, pw = sel["rewrites"], pol.get("rewrites", {})
     calls = max(rw["calls"], 1)
     return {"select calls": sel["calls"], "select calls observed": rw["calls"],

@@ -28,9 +28,9 @@ def _once(model, secs):
 def measure(lab):
     for model in MODELS:
         if not procs.has_option(model, "--slow-ms"):
-            raise procs.Missing("%s --slow-ms (servers stream, contract B)" % model)
+            raise procs.Missing("the %s server's --slow-ms" % model)
     if not procs.has_option("loadgen", "--slow"):
-        raise procs.Missing("loadgen --slow (servers stream, contract B)")
+        raise procs.Missing("loadgen's --slow")
     secs = lab.secs(1.0, 3.0)
     f = lab.repeat(lambda: {k: v for m in MODELS for k, v in _once(m, secs).items()}, {})
     for k in f:

@@ -22,7 +22,7 @@ def text_table(t):
 
 
 def spec(out):
-    """The plot spec (contract D) for one claim's outcome."""
+    """The plot spec (iotrace --plot, doc/plot-spec.md) for one claim's outcome."""
     c, lab = out.claim, out.lab
     m = machine.describe()
     figures = {"title": "Figures", "columns": ["figure", "value", "unit", "spread"],

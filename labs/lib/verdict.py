@@ -61,9 +61,11 @@ def not_judged(why, sentence):
 
 
 def missing(feature):
-    """The honest answer when this build lacks what the lab measures with."""
+    """The honest answer when the iotrace, servers or loadgen built here lack
+    what the lab measures with: built from an older tree than the labs."""
     return inconclusive("%s not available" % feature,
-                        "this build cannot measure it; merge the feature and rerun")
+                        "the programs built here are older than the labs: run make, then "
+                        "the lab again")
 
 
 def compare(a, b, band):
