@@ -34,7 +34,8 @@ def measure(lab):
         with procs.Trace(s.pid) as t:
             procs.loadgen(s.port, CONNS, ACTIVE, lab.secs(1.0, 2.0))
     r = t.report
-    procs.require(r, "kernel.bytes_in", "kernel.bytes_out", "wakeups")
+    procs.require(r, "kernel.bytes_in", "kernel.bytes_out", "wakeups",
+                  syscalls=("epoll_ctl(ADD)", "epoll_wait"))
     add, w = procs.syscall(r, "epoll_ctl(ADD)"), procs.syscall(r, "epoll_wait")
     wake = r.get("wakeups", {}).get("epoll_wait", {})
     adds, waits = max(add.get("calls", 0), 1), max(w.get("calls", 0), 1)

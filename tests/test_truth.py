@@ -19,6 +19,8 @@ from test_metrics import fetch, free_port, series
 LIGHT = "--light"
 WINDOW = "a window of a recording (--from/--to)"
 SCAN = [prog("internals"), "scan", "epoll", "100", "20"]   # 100 requests, 30 ms apart
+# the same with select (pselect6): --light leaves its copies out (the sigmask pack)
+SCAN_SELECT = [prog("internals"), "scan", "select", "100", "20"]
 
 
 def not_measured(report):
@@ -30,7 +32,7 @@ def not_measured(report):
 
 
 # what --light leaves out: the figure names of collect/measured.h, as --check prints them
-LIGHT_LEAVES_OUT = {"bytes copied between user and kernel", "wait-queue registrations",
+LIGHT_LEAVES_OUT = {"bytes copied by select, pselect6 and ppoll", "wait-queue registrations",
                     "ready fds by fd, level-triggered re-reports", "fds watched by select",
                     "what select and poll wrote back (S7, P1)", "waker stacks and contexts"}
 
@@ -38,7 +40,11 @@ LIGHT_LEAVES_OUT = {"bytes copied between user and kernel", "wait-queue registra
 def check_light_row(name, f, l):
     """A wait's row in full mode (f) and --light (l): numbers against null."""
     assert isinstance(f["kernel"]["bytes_in"], int) and f["kernel"]["bytes_out"] > 0, f["kernel"]
-    assert l["kernel"]["bytes_in"] is None and l["kernel"]["bytes_out"] is None, l["kernel"]
+    if name == "select":        # its sigmask pack and timeout are read from user memory
+        assert l["kernel"]["bytes_in"] is None and l["kernel"]["bytes_out"] is None, l["kernel"]
+    else:                       # derived from the arguments alone: as full mode derives them
+        assert (l["kernel"]["bytes_in"], l["kernel"]["bytes_out"]) == \
+            (f["kernel"]["bytes_in"], f["kernel"]["bytes_out"]), (l["kernel"], f["kernel"])
     assert isinstance(f["readiness"]["reports"], int) and l["readiness"] is None, l
     if name != "epoll_wait":    # select and poll register on wait queues
         assert isinstance(f["kernel"]["registrations"], int), f["kernel"]
@@ -59,7 +65,7 @@ def check_light_row(name, f, l):
 
 def test_light_json_has_null_for_what_it_did_not_measure():
     """mux_calls' select, poll and epoll_wait in full mode and --light: light
-    writes null (not 0) for bytes copied, readiness, registrations, select's
+    writes null (not 0) for select's bytes copied, readiness, registrations, select's
     fds watched, fds and fds_closed, and lists each in not_measured with
     why; both say their mode, sampling and window."""
     for name in ("select", "poll", "epoll_wait"):
@@ -79,7 +85,10 @@ def test_light_json_has_null_for_what_it_did_not_measure():
         # sources no longer claim the fd sets were read from user memory
         assert not any("read from user memory" in v for v in light["sources"].values()), \
             light["sources"]
-        assert "kernel.bytes_in, kernel.bytes_out" not in light["sources"]
+        assert "kernel.bytes_in, kernel.bytes_out (select, pselect6, ppoll)" not in \
+            light["sources"]
+        assert "kernel.bytes_in, kernel.bytes_out (poll, epoll_wait, epoll_pwait, " \
+            "epoll_pwait2, epoll_ctl)" in light["sources"]
 
 
 def text_rows(out, header):
@@ -143,11 +152,11 @@ def html_rows(path):
     return heads, rows
 
 
-def light_and_full(d, extra=()):
+def light_and_full(d, extra=(), workload=SCAN):
     paths = []
     for name, mode in (("full", []), ("light", [LIGHT])):
         paths.append(os.path.join(d, name + ".json"))
-        r = run_iotrace(mode + list(extra) + ["-j", paths[-1], "--"] + SCAN, timeout=60)
+        r = run_iotrace(mode + list(extra) + ["-j", paths[-1], "--"] + workload, timeout=60)
         assert r.returncode == 0, r.stderr
     return paths
 
@@ -156,10 +165,11 @@ def test_compare_makes_no_finding_of_what_light_did_not_measure():
     """--compare full.json light.json on the same 100 requests: it found
     "light copies none" (0 against 18 B) and a 16x difference in the wait's
     on-CPU time per request (light times 1 call in 16). Now light's copies
-    are "-" and no finding; its sampled rows are marked "~" and said under
-    the table; the header shows each column's mode (text and HTML)."""
+    (select's: --light does not read its sigmask pack) are "-" and no
+    finding; its sampled rows are marked "~" and said under the table; the
+    header shows each column's mode (text and HTML)."""
     with tempfile.TemporaryDirectory() as d:
-        paths = light_and_full(d)
+        paths = light_and_full(d, workload=SCAN_SELECT)
         page = os.path.join(d, "cmp.html")
         rows, notes, findings = compare(paths, html=page)
         heads, cells = html_rows(page)
@@ -186,6 +196,19 @@ def test_compare_makes_no_finding_of_what_light_did_not_measure():
     assert cells["latency p50"][1].endswith("~"), cells["latency p50"]
 
 
+def test_compare_sets_light_epoll_copies_beside_full_mode():
+    """epoll's copies come from the arguments alone: --light derives them as
+    full mode does, so --compare shows the same bytes per request in both
+    columns, unmarked."""
+    with tempfile.TemporaryDirectory() as d:
+        rows, _, findings = compare(light_and_full(d))
+    for label in ("bytes in/request (d)", "bytes out/request (d)"):
+        assert rows[label][0] == rows[label][1] and rows[label][0] != "-", rows[label]
+        assert float(rows[label][1]) >= 0, rows[label]
+    assert float(rows["bytes out/request (d)"][1]) > 0, rows
+    assert not [l for l in findings if "copies none" in l], findings
+
+
 def test_compare_reads_an_older_light_report_by_its_mode():
     """A schema 1 --light report wrote 0 for what it did not measure and
     not_measured as words: --compare takes the rule of its mode, not the 0."""
@@ -198,9 +221,10 @@ def test_compare_reads_an_older_light_report_by_its_mode():
         old.pop("window", None)
         old.pop("timed_one_in", None)   # schema 1 wrote it in --light only (16)
         old["timed_one_in"] = 16
+        # as schema 1's --light wrote them: 0 for every copy, epoll's too
         for row in old["syscalls"].values():
             for k, v in row.get("kernel", {}).items():
-                row["kernel"][k] = 0 if v is None else v
+                row["kernel"][k] = 0 if v is None or k.startswith("bytes_") else v
         with open(light, "w") as f:
             json.dump(old, f)
         rows, _, findings = compare([full, light])
@@ -245,18 +269,18 @@ def light_metrics(extra):
 
 
 def test_metrics_of_light_export_nothing_light_did_not_measure():
-    """--light --metrics: no bytes copied, registrations, waker classes or
-    on-CPU seconds (1 call in 16 timed is no total), no fds watched or
+    """--light --metrics: no registrations, waker classes or on-CPU seconds
+    (1 call in 16 timed is no total), no bytes copied, fds watched or fds
     examined for select; full mode exports each (the control)."""
-    families = ("iotrace_copied_in_bytes", "iotrace_copied_out_bytes",
-                "iotrace_waitqueue_registrations", "iotrace_wakeups_by_class",
+    families = ("iotrace_waitqueue_registrations", "iotrace_wakeups_by_class",
                 "iotrace_syscall_oncpu_seconds")
     full, fpid = light_metrics([])
     light, lpid = light_metrics([LIGHT])
     for fam in families:
         assert f"{fam}_total{{" in full, fam
         assert f"{fam}_total" not in light, fam
-    for fam in ("iotrace_fds_watched_total", "iotrace_fds_examined_total"):
+    for fam in ("iotrace_fds_watched_total", "iotrace_fds_examined_total",
+                "iotrace_copied_in_bytes_total", "iotrace_copied_out_bytes_total"):
         assert series(full, fam, pid=fpid, syscall="select") > 0, fam
         assert series(light, fam, pid=lpid, syscall="select") is None, fam
     assert 'iotrace_mode{mode="full",timed_one_in="1"} 1' in full
@@ -328,10 +352,10 @@ def test_interval_lines_carry_the_mode_and_null_for_what_light_did_not_measure()
                     (16 if mode == "light" else 1), line
             poll = lines[-1]["syscalls"]["poll"]
             assert poll["calls"] == 9, poll
-            for k in ("bytes_in", "bytes_out", "registrations", "reports", "rewrite_calls",
-                      "hist_oncpu"):
+            for k in ("registrations", "reports", "rewrite_calls", "hist_oncpu"):
                 if mode == "light":
                     assert poll[k] is None, (k, poll[k])
                 else:
                     assert poll[k] is not None, (k, poll)
-            assert (poll["bytes_in"] or 0) > 0 or mode == "light", poll
+            # poll's copies are derived from its arguments, in both modes
+            assert poll["bytes_in"] > 0 and poll["bytes_out"] > 0, poll

@@ -30,7 +30,8 @@ enum figure {
 	FIG_HISTOGRAMS,		/* per-call histograms of on-CPU time and fds examined */
 	FIG_WAKE_CLASSES,	/* who woke the thread, by class */
 	FIG_WAKE_STACKS,	/* waker stacks and contexts, wakeups outside the calls */
-	FIG_COPIES,		/* bytes copied between user and kernel (derived) */
+	FIG_COPIES,		/* bytes copied by poll and epoll calls (derived) */
+	FIG_COPIES_SELECT,	/* bytes copied by select, pselect6, ppoll (derived) */
 	FIG_REGISTRATIONS,	/* select/poll wait-queue registrations (derived) */
 	FIG_PASSES,		/* scan passes and fds examined (derived lower bounds) */
 	FIG_EPOLL_INTEREST,	/* epoll interest sets at the end, waits on unknown ones */
@@ -62,6 +63,8 @@ const char *const *figure_keys(enum figure f);
 enum figure figure_by_name(const char *name);
 /* The fds watched of a wait: select's are read from its sets, poll's and epoll's are not */
 enum figure figure_watched(unsigned int sys);
+/* The bytes copied by a call: select's and ppoll's need user memory, poll's and epoll's not */
+enum figure figure_copies(unsigned int sys);
 /* 1 in this many calls timed: 1 when every call is */
 unsigned int run_timed_one_in(const struct run_info *run);
 

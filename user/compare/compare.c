@@ -183,6 +183,9 @@ int compare_load(struct compare_side *s, struct report *r)
 				return -1;
 			s->bytes_in += in;
 			s->bytes_out += out;
+			/* per-request copies sum every call's: --light's lack select's */
+			if (calls > 0 && s->missing[figure_copies(i)])
+				s->missing[FIG_COPIES] = true;
 			s->ctl_add += i == MUX_EPOLL_CTL_ADD ? calls : 0;
 			s->ctl_mod += i == MUX_EPOLL_CTL_MOD ? calls : 0;
 			s->ctl_del += i == MUX_EPOLL_CTL_DEL ? calls : 0;

@@ -83,6 +83,9 @@ int compare_load_mode(struct compare_side *s, struct report *r)
 	/* schema 1 said only its mode: the rule says what that mode leaves out */
 	for (f = 0; f < FIG_NR; f++)
 		s->missing[f] |= figure_missing(&s->run, f) != NULL;
+	/* ... as it was then: its --light wrote 0 for every call's copies */
+	if (version < 2 && s->run.light)
+		s->missing[FIG_COPIES] = true;
 	return 0;
 }
 

@@ -49,8 +49,12 @@ static json_object *sources_json(const struct run_info *run)
 	source(o, run, FIG_REGISTRATIONS, "kernel.registrations",
 	       "derived: none for a zero timeout or an error; up to the first ready fd when the "
 	       "first pass found one; every polled fd when the call slept");
-	source(o, run, FIG_COPIES, "kernel.bytes_in, kernel.bytes_out",
+	source(o, run, FIG_COPIES, "kernel.bytes_in, kernel.bytes_out (poll, epoll_wait, "
+	       "epoll_pwait, epoll_pwait2, epoll_ctl)",
 	       "derived: from the arguments by the kernel's copy rules (doc/figures.md)");
+	source(o, run, FIG_COPIES_SELECT, "kernel.bytes_in, kernel.bytes_out (select, pselect6, "
+	       "ppoll)", "derived: from the arguments by the kernel's copy rules, the sigmask "
+	       "pack and the timeout's value read from user memory (doc/figures.md)");
 	source(o, run, FIG_TIME, "time, wakeups", "observed: tp_btf/sched_switch and tp_btf/sched_waking");
 	source(o, run, FIG_READINESS, "readiness", "observed: fd sets / revents / events read back "
 	       "at syscall exit; epoll events map to fds through the data given at "

@@ -128,8 +128,8 @@ static json_object *kernel_json(const struct run_info *run, const struct mux_sta
 		/* from the calls that succeeded: every mode measures it */
 		add_u64(o, "registrations", s->calls - s->errors);
 	}
-	add_if(o, "bytes_in", run, FIG_COPIES, json_object_new_uint64(s->bytes_in));
-	add_if(o, "bytes_out", run, FIG_COPIES, json_object_new_uint64(s->bytes_out));
+	add_if(o, "bytes_in", run, figure_copies(sys), json_object_new_uint64(s->bytes_in));
+	add_if(o, "bytes_out", run, figure_copies(sys), json_object_new_uint64(s->bytes_out));
 	return o;
 }
 

@@ -37,9 +37,9 @@ static const char *cell(char *b, const char *fmt, __u64 v, const struct mux_stat
 static void print_work(FILE *f, const struct snapshot *snap, const struct run_info *run)
 {
 	bool passes = !figure_missing(run, FIG_PASSES), regs = !figure_missing(run, FIG_REGISTRATIONS);
-	bool copies = !figure_missing(run, FIG_COPIES);
 	char b[5][FMT_LEN];
 	unsigned int s;
+	bool copies;
 
 	fprintf(f, "\nKERNEL WORK PER CALL   (d) derived from arguments; (lb) lower bound\n");
 	fprintf(f, "%-17s %8s %10s %9s %9s %9s\n", "SYSCALL", "PASSES", "EXAMINED", "REGS(d)",
@@ -61,6 +61,7 @@ static void print_work(FILE *f, const struct snapshot *snap, const struct run_in
 				per_call(st->calls - (st->errors), st));
 		else
 			fprintf(f, " %8s %10s %9s", "-", "-", "-");
+		copies = !figure_missing(run, figure_copies(s));
 		fprintf(f, " %9s %9s\n", cell(b[3], "%.1f", st->bytes_in, st, copies),
 			cell(b[4], "%.1f", st->bytes_out, st, copies));
 	}
