@@ -120,6 +120,41 @@ def test_claims_by_kernel_names_the_verdicts_that_change_and_the_known_reason():
     assert gen.changes(runs)[0].startswith("- [S6](claims.md#s6), [S8](claims.md#s8): ")
 
 
+def test_a_claim_whose_figure_was_not_measured_is_inconclusive_and_the_others_decide():
+    """A shared experiment where iotrace left out what one claim needs (who
+    woke the thread, in --light): that claim says so, the others decide; a
+    key scoped to some syscalls counts only for a lab reading them."""
+    import types
+    from lib import procs, runner
+    light = [{"figure": "who woke the thread (by class)", "keys": ["wakeups"], "why": "--light"},
+             {"figure": "bytes copied by select, pselect6 and ppoll",
+              "keys": ["kernel.bytes_in (select, pselect6, ppoll)"], "why": "--light"}]
+    report = {"not_measured": light}
+    assert procs.missing(report, "kernel.bytes_in", syscalls=("epoll_wait",)) is None
+    assert procs.missing(report, "kernel.bytes_in", syscalls=("pselect6",)) == \
+        ("bytes copied by select, pselect6 and ppoll", "--light")
+    assert procs.missing(report, "wakeups") == ("who woke the thread (by class)", "--light")
+
+    def measure(lab):
+        lab.fig("x", 1.0, "B")
+        lab.not_measured(("E2",), *procs.missing(report, "wakeups"))
+    mod = types.ModuleType("fake_shared_lab")
+    mod.measure = measure
+    mod.VERDICTS = {"E1": lambda f: verdict.holds("x = %g" % f["x"]),
+                    "E2": lambda f: verdict.holds("never asked")}
+    sys.modules["fake_shared_lab"] = mod
+    try:
+        cache = {}
+        e1, e2 = (runner.judge({"id": cid, "title": cid, "module": "fake_shared_lab"}, True, cache)
+                  for cid in ("E1", "E2"))
+    finally:
+        del sys.modules["fake_shared_lab"]
+    assert e1.verdict.text() == "holds", e1.verdict.text()
+    assert e2.verdict.text() == "inconclusive: iotrace did not measure who woke the thread " \
+        "(by class) here: --light", e2.verdict.text()
+    assert e2.verdict.sentence == "iotrace ran with --light, which leaves it out"
+
+
 def test_labs_refuse_an_unknown_claim():
     r = subprocess.run([os.path.join(LABS, "run"), "Z9"], capture_output=True, text=True)
     assert r.returncode == 2 and "unknown claim" in r.stderr

@@ -21,6 +21,14 @@ class Lab:
         self.tables = []
         self.charts = []
         self.notes = []
+        # claim id -> (figure, why): what iotrace left out here that only
+        # some claims of a shared experiment need; the others still decide
+        self.unmeasured = {}
+
+    def not_measured(self, claim_ids, figure, why):
+        """The claims in claim_ids cannot be decided: iotrace did not measure figure."""
+        for cid in claim_ids:
+            self.unmeasured[cid] = (figure, why)
 
     def secs(self, quick, full):
         """A load's duration in seconds for this mode."""

@@ -296,16 +296,26 @@ class NotMeasured(Missing):
     """iotrace ran but did not measure a figure the lab needs: (figure, why)."""
 
 
-def require(report, *keys, syscalls=None):
-    """Raise NotMeasured when the iotrace report lists one of keys (e.g.
-    "readiness", "wakeups", "kernel.bytes_in") in its not_measured: --light
-    mode, the only one some kernels load (5.10 has no bpf_loop), leaves them out.
-    A key listed for some syscalls only ("kernel.bytes_in (select, pselect6,
-    ppoll)") counts when the lab reads one of those syscalls, or says none."""
+def missing(report, *keys, syscalls=None):
+    """(figure, why) when the iotrace report lists one of keys (e.g.
+    "readiness", "wakeups", "kernel.bytes_in") in its not_measured, else None:
+    --light mode, the only one some kernels load (5.10 has no bpf_loop),
+    leaves them out. A key listed for some syscalls only ("kernel.bytes_in
+    (select, pselect6, ppoll)") counts when the lab reads one of those
+    syscalls, or says none."""
     for nm in report.get("not_measured", []):
         for k in nm.get("keys", []):
             name, _, scope = k.partition(" (")
             only = [s.strip() for s in scope.rstrip(")").split(",")] if scope else []
             if name in keys and (not only or syscalls is None or
                                  any(s.split("(")[0] in only for s in syscalls)):
-                raise NotMeasured(nm.get("figure", k), nm.get("why", "?"))
+                return nm.get("figure", k), nm.get("why", "?")
+    return None
+
+
+def require(report, *keys, syscalls=None):
+    """Raise NotMeasured (every claim of the experiment undecided) when the
+    report did not measure one of keys; see missing()."""
+    gone = missing(report, *keys, syscalls=syscalls)
+    if gone:
+        raise NotMeasured(*gone)

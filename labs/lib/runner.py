@@ -41,6 +41,12 @@ class Outcome:
                 "values": [self.lab.figures.get(n, {}).get("value") for n in names]}
 
 
+def not_measured_verdict(figure, why):
+    return verdict.inconclusive("iotrace did not measure %s here: %s" % (figure, why),
+                                "iotrace ran with --light, which leaves it out" if why == "--light"
+                                else "the only mode of iotrace this kernel loads leaves it out")
+
+
 def _measure(module_name, quick):
     """(lab, module, error verdict or None, seconds) for one experiment file."""
     lab = Lab(quick)
@@ -50,8 +56,7 @@ def _measure(module_name, quick):
         mod = importlib.import_module(module_name)
         mod.measure(lab)
     except NotMeasured as e:
-        err = verdict.inconclusive("iotrace did not measure %s here: %s" % e.args,
-                                   "the only mode of iotrace this kernel loads leaves it out")
+        err = not_measured_verdict(*e.args)
     except Missing as e:
         err = verdict.missing(str(e))
     except (LabError, OSError) as e:
@@ -78,6 +83,8 @@ def judge(claim, quick, cache):
     lab, mod, err, secs, first = cache[name]
     if err is not None:
         v = err
+    elif claim["id"] in lab.unmeasured:     # the experiment ran; this claim lacks a figure
+        v = not_measured_verdict(*lab.unmeasured[claim["id"]])
     else:
         try:
             v = mod.VERDICTS[claim["id"]](dict((k, f["value"]) for k, f in lab.figures.items()))
