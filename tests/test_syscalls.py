@@ -78,8 +78,10 @@ def check_row(report, tally, name, plan):
     assert s["readiness"].get("unmapped_events", 0) == 0
     assert s["latency"]["histogram"] and sum(b["count"] for b in s["latency"]["histogram"]) \
         == plan["calls"]
-    # the interrupted call blocked until SIGALRM, 50 ms in
-    assert s["latency"]["max_ns"] >= 50_000_000, s["latency"]
+    # the interrupted call blocked until SIGALRM, armed 50 ms before it fired;
+    # the call enters a little after the arming (1.3 ms once, in a kernel
+    # under qemu's TCG), and every other call takes microseconds
+    assert s["latency"]["max_ns"] >= 40_000_000, s["latency"]
     # one thread, whose figures are the process's
     assert len(report["threads"]) == 1
     assert report["threads"][0]["tid"] == report["target"]["pid"]
