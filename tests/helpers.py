@@ -4,9 +4,11 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IOTRACE = os.path.join(ROOT, "iotrace")
@@ -19,6 +21,20 @@ OUR_PROGS = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw",
              "ep_queue_kprobe", "pollwake_kprobe", "process_fork", "calibrate_event",
              "sys_enter_light", "sys_exit_light_", "sys_exit_compat", "sched_switch_pr",
              "record_fork", "record_exit"}
+
+
+def free_port():
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need(*paths):
+    """Skip the test when a tool it drives is not installed."""
+    for p in paths:
+        if not os.access(p, os.X_OK):
+            raise unittest.SkipTest(f"{p} missing: run scripts/install-deps")
 
 
 def prog(name):

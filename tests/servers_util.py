@@ -320,10 +320,3 @@ def loadgen(args, timeout=60):
         data = j.read()
     report = json.loads(data) if data else None
     return r.returncode, report, r.stdout, r.stderr
-
-
-def free_port():
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

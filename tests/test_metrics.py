@@ -13,19 +13,12 @@ import socket
 import subprocess
 import tempfile
 import time
-import unittest
 import urllib.parse
 import urllib.request
 
-from helpers import IOTRACE, assert_detached, prog, wait_for_line
+from helpers import IOTRACE, assert_detached, free_port, prog, wait_for_line
 
 OPENMETRICS = "application/openmetrics-text;version=1.0.0"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url, accept=None, timeout=5):

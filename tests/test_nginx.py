@@ -24,9 +24,8 @@ import socket
 import subprocess
 import tempfile
 import time
-import unittest
 
-from helpers import IOTRACE, assert_detached, wait_for_line
+from helpers import IOTRACE, assert_detached, free_port, need, wait_for_line
 
 NGINX, BPFTRACE, WRK = "/usr/sbin/nginx", "/usr/bin/bpftrace", "/usr/bin/wrk"
 FILE_SIZE = 64 * 1024
@@ -54,18 +53,6 @@ http {
     }
 }
 """
-
-
-def need(*paths):
-    for p in paths:
-        if not os.access(p, os.X_OK):
-            raise unittest.SkipTest(f"{p} missing: run scripts/install-deps")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def children(pid):

@@ -25,26 +25,13 @@ import socket
 import subprocess
 import tempfile
 import time
-import unittest
 
-from helpers import IOTRACE, assert_detached, wait_for_line
+from helpers import IOTRACE, assert_detached, free_port, need, wait_for_line
 
 REDIS, BENCH = "/usr/bin/redis-server", "/usr/bin/redis-benchmark"
 PINGS = 4000            # per redis-benchmark test; -t ping runs two (inline, bulk)
 CONNS = 8
 INFO = b"*2\r\n$4\r\nINFO\r\n$3\r\nall\r\n"
-
-
-def need(*paths):
-    for p in paths:
-        if not os.access(p, os.X_OK):
-            raise unittest.SkipTest(f"{p} missing: run scripts/install-deps")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fd_count(pid):

@@ -5,7 +5,8 @@ are errors (see loadgen/loadgen.c for what it checks)."""
 import subprocess
 import time
 
-from servers_util import C_SERVERS, LOADGEN, Server, build, free_port, loadgen
+from helpers import free_port
+from servers_util import C_SERVERS, LOADGEN, Server, build, loadgen
 
 
 def test_loadgen_counts_agree_with_server_stats():
