@@ -223,12 +223,8 @@ static __always_inline int account_call(struct mux_stats *s, struct inflight *fl
 		}
 	}
 
-	/*
-	 * Bytes copied, derived from the arguments. --light reads no user
-	 * memory: poll's and epoll's need none, but select's (its sigmask pack,
-	 * its timeout's value) and ppoll's (its timeout's value) are left out.
-	 */
-	if (light && (sys == MUX_SELECT || sys == MUX_PSELECT6 || sys == MUX_PPOLL)) {
+	/* bytes copied, derived from the arguments; --light reads no user memory */
+	if (light && copies_read_user(sys)) {
 		/* not measured (collect/measured.c: FIG_COPIES_SELECT) */
 	} else if (sys == MUX_POLL || sys == MUX_PPOLL) {
 		s->bytes_in += poll_bytes_in(fl, x->ret);

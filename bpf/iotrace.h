@@ -86,6 +86,16 @@ static __always_inline int is_epoll_ctl(unsigned int sys)
 	return sys >= MUX_EPOLL_CTL_ADD && sys <= MUX_EPOLL_CTL_BADOP;
 }
 
+/*
+ * The bytes it copies need user memory read (select's sigmask pack, a
+ * timeout's value): --light leaves them out. poll's and epoll's follow
+ * from the arguments alone.
+ */
+static __always_inline int copies_read_user(unsigned int sys)
+{
+	return sys == MUX_SELECT || sys == MUX_PSELECT6 || sys == MUX_PPOLL;
+}
+
 /* the multiplexer's own calls: waits and epoll_ctl */
 static __always_inline int is_mux(unsigned int sys)
 {

@@ -109,11 +109,9 @@ enum figure figure_watched(unsigned int sys)
 	return sys == MUX_SELECT || sys == MUX_PSELECT6 ? FIG_WATCHED_SELECT : FIG_WATCHED;
 }
 
-/* a sigmask pack and a timeout's value are read from user memory: not in --light */
 enum figure figure_copies(unsigned int sys)
 {
-	return sys == MUX_SELECT || sys == MUX_PSELECT6 || sys == MUX_PPOLL ? FIG_COPIES_SELECT
-									     : FIG_COPIES;
+	return copies_read_user(sys) ? FIG_COPIES_SELECT : FIG_COPIES;
 }
 
 unsigned int run_timed_one_in(const struct run_info *run)
